@@ -1,0 +1,233 @@
+import type { Frame, LineWeights, Profile, WeightUnit } from './model';
+
+/**
+ * Builds a Profile from samples. Importers intern frames once (`frame()`), then feed
+ * stacks root-first (`appendSample`). The trie lookup is an open-addressing hash on
+ * (parent, frame) so a million 60-deep samples stay cheap.
+ */
+export class ProfileBuilder {
+  readonly frames: Frame[] = [];
+  private readonly frameIds = new Map<string, number>();
+
+  private nodeCount = 1;
+  private nodeFrame = new Int32Array(1024);
+  private nodeParent = new Int32Array(1024);
+  private nodeSelf = new Float64Array(1024);
+
+  // hash table: slots hold node index + 1 (0 = empty)
+  private slots = new Int32Array(2048);
+  private mask = 2047;
+
+  private sampleCount = 0;
+  private totalWeight = 0;
+
+  private timelineNode: Int32Array | undefined;
+  private timelineWeight: Float64Array | undefined;
+  private timelineTime: Float64Array | undefined;
+  private timelineLength = 0;
+
+  private readonly lineSelf = new Map<number, LineWeights>();
+  private readonly lineTotal = new Map<number, LineWeights>();
+  private lineSeen = new Map<number, Set<number>>();
+
+  startTime: number | undefined;
+  endTime: number | undefined;
+
+  constructor(
+    public name: string,
+    public unit: WeightUnit,
+    options: { timeline?: boolean } = {},
+  ) {
+    this.nodeFrame[0] = -1;
+    this.nodeParent[0] = -1;
+    if (options.timeline) {
+      this.timelineNode = new Int32Array(1024);
+      this.timelineWeight = new Float64Array(1024);
+      this.timelineTime = new Float64Array(1024);
+    }
+  }
+
+  /** Interns a frame; equal name/file/line/column/module give the same index. */
+  frame(frame: Frame): number {
+    const key = `${frame.name}\u0000${frame.file ?? ''}\u0000${frame.line ?? 0}\u0000${frame.column ?? 0}\u0000${frame.module ?? ''}`;
+    let id = this.frameIds.get(key);
+    if (id === undefined) {
+      id = this.frames.length;
+      const clean: Frame = { name: frame.name };
+      if (frame.file) clean.file = frame.file;
+      if (frame.line) clean.line = frame.line;
+      if (frame.column) clean.column = frame.column;
+      if (frame.module) clean.module = frame.module;
+      this.frames.push(clean);
+      this.frameIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Returns the child of `parent` for `frame`, creating it when needed. */
+  child(parent: number, frame: number): number {
+    let h = (Math.imul(parent, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) & this.mask;
+    for (;;) {
+      const slot = this.slots[h];
+      if (slot === 0) break;
+      const node = slot - 1;
+      if (this.nodeParent[node] === parent && this.nodeFrame[node] === frame) return node;
+      h = (h + 1) & this.mask;
+    }
+    const node = this.nodeCount++;
+    if (node >= this.nodeFrame.length) this.growNodes();
+    this.nodeFrame[node] = frame;
+    this.nodeParent[node] = parent;
+    this.slots[h] = node + 1;
+    if (this.nodeCount * 2 > this.mask) this.rehash();
+    return node;
+  }
+
+  /** Node for a whole stack given root-first. */
+  nodeFor(stack: ArrayLike<number>): number {
+    let node = 0;
+    for (let i = 0; i < stack.length; i++) node = this.child(node, stack[i]);
+    return node;
+  }
+
+  /** Adds a sample: frames root-first, with optional per-frame lines and a timestamp. */
+  appendSample(stack: ArrayLike<number>, weight: number, lines?: ArrayLike<number>, time?: number): void {
+    this.appendToNode(this.nodeFor(stack), weight, time);
+    if (lines) this.addLines(stack, lines, weight);
+  }
+
+  /** Adds weight to an existing node (importers with their own node ids use this). */
+  appendToNode(node: number, weight: number, time?: number): void {
+    this.nodeSelf[node] += weight;
+    this.sampleCount++;
+    this.totalWeight += weight;
+    if (this.timelineNode && time !== undefined) {
+      const i = this.timelineLength++;
+      if (i >= this.timelineNode.length) this.growTimeline();
+      this.timelineNode[i] = node;
+      this.timelineWeight![i] = weight;
+      this.timelineTime![i] = time;
+    }
+  }
+
+  /** Counts `sampleCount` extra samples of zero weight (formats that count records separately). */
+  addSampleCount(count: number): void {
+    this.sampleCount += count;
+  }
+
+  /**
+   * Records line cost: the leaf's line gets self weight, every (frame, line) in the stack
+   * gets total weight once per sample. A line of 0 means unknown and is skipped.
+   */
+  addLines(stack: ArrayLike<number>, lines: ArrayLike<number>, weight: number): void {
+    const n = stack.length;
+    if (n === 0) return;
+    const leafLine = lines[n - 1];
+    if (leafLine > 0) addTo(this.lineSelf, stack[n - 1], leafLine, weight);
+    if (n === 1) {
+      if (leafLine > 0) addTo(this.lineTotal, stack[0], leafLine, weight);
+      return;
+    }
+    this.lineSeen.clear();
+    for (let i = 0; i < n; i++) {
+      const line = lines[i];
+      if (!(line > 0)) continue;
+      const frame = stack[i];
+      let seen = this.lineSeen.get(frame);
+      if (!seen) this.lineSeen.set(frame, (seen = new Set()));
+      if (seen.has(line)) continue;
+      seen.add(line);
+      addTo(this.lineTotal, frame, line, weight);
+    }
+  }
+
+  /** Adds self-line weight for one frame directly (positionTicks-style data). */
+  addLineSelf(frame: number, line: number, weight: number): void {
+    if (line > 0) addTo(this.lineSelf, frame, line, weight);
+  }
+
+  /** Adds total-line weight for one frame directly. */
+  addLineTotal(frame: number, line: number, weight: number): void {
+    if (line > 0) addTo(this.lineTotal, frame, line, weight);
+  }
+
+  get samples(): number {
+    return this.sampleCount;
+  }
+
+  build(): Profile {
+    const n = this.nodeCount;
+    const nodeFrame = this.nodeFrame.slice(0, n);
+    const nodeParent = this.nodeParent.slice(0, n);
+    const nodeSelf = this.nodeSelf.slice(0, n);
+    const nodeTotal = Float64Array.from(nodeSelf);
+    for (let i = n - 1; i > 0; i--) nodeTotal[nodeParent[i]] += nodeTotal[i];
+    const profile: Profile = {
+      name: this.name,
+      unit: this.unit,
+      frames: this.frames,
+      nodeCount: n,
+      nodeFrame,
+      nodeParent,
+      nodeSelf,
+      nodeTotal,
+      sampleCount: this.sampleCount,
+      totalWeight: this.totalWeight,
+      lineSelf: this.lineSelf,
+      lineTotal: this.lineTotal,
+    };
+    if (this.timelineNode && this.timelineLength > 0) {
+      profile.timeline = {
+        node: this.timelineNode.slice(0, this.timelineLength),
+        weight: this.timelineWeight!.slice(0, this.timelineLength),
+        time: this.timelineTime!.slice(0, this.timelineLength),
+      };
+    }
+    if (this.startTime !== undefined) profile.startTime = this.startTime;
+    if (this.endTime !== undefined) profile.endTime = this.endTime;
+    return profile;
+  }
+
+  private growNodes(): void {
+    const size = this.nodeFrame.length * 2;
+    this.nodeFrame = growInt(this.nodeFrame, size);
+    this.nodeParent = growInt(this.nodeParent, size);
+    const self = new Float64Array(size);
+    self.set(this.nodeSelf);
+    this.nodeSelf = self;
+  }
+
+  private growTimeline(): void {
+    const size = this.timelineNode!.length * 2;
+    this.timelineNode = growInt(this.timelineNode!, size);
+    const w = new Float64Array(size);
+    w.set(this.timelineWeight!);
+    this.timelineWeight = w;
+    const t = new Float64Array(size);
+    t.set(this.timelineTime!);
+    this.timelineTime = t;
+  }
+
+  private rehash(): void {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (let node = 1; node < this.nodeCount; node++) {
+      let h = (Math.imul(this.nodeParent[node], 0x9e3779b1) ^ Math.imul(this.nodeFrame[node], 0x85ebca77)) & this.mask;
+      while (this.slots[h] !== 0) h = (h + 1) & this.mask;
+      this.slots[h] = node + 1;
+    }
+  }
+}
+
+function growInt(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
+function addTo(table: Map<number, LineWeights>, frame: number, line: number, weight: number): void {
+  let lines = table.get(frame);
+  if (!lines) table.set(frame, (lines = new Map()));
+  lines.set(line, (lines.get(line) ?? 0) + weight);
+}
