@@ -4,12 +4,14 @@
 //   webview/     imports neither vscode, Node built-ins, nor src/extension|service|cli;
 //   only src/extension imports vscode.
 // Exits 1 listing every violation as file:line.
+// Usage: node scripts/check-layers.mjs [ROOT]
 import ts from 'typescript';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+// The tree to check: the repository, or a folder given as the first argument (tests use that).
+const root = resolve(process.argv[2] ?? join(dirname(new URL(import.meta.url).pathname), '..'));
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
 function* walk(dir) {

@@ -7,7 +7,7 @@ export interface CliIO {
 
 export interface CommandArgs {
   positionals: string[];
-  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
 }
 
 /** One CLI command, e.g. `hotpath profile summary FILE`. */

@@ -220,7 +220,7 @@ export class ProfileBuilder {
   }
 }
 
-function growInt(a: Int32Array, size: number): Int32Array {
+function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(size);
   b.set(a);
   return b;

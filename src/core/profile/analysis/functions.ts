@@ -1,0 +1,149 @@
+import type { Frame, Profile } from '../model';
+import { percentOf, weightsByKey } from './tree';
+
+/**
+ * A function: the frames that share a name, a file and a module. Profilers that report one
+ * frame per line (pprof, perf) or per call-site column would otherwise split one function
+ * into many rows. Anonymous functions keep their line and column in the identity, since
+ * their name says nothing about which function they are.
+ */
+export interface FunctionInfo {
+  name: string;
+  file?: string;
+  /** Smallest known line among its frames (the function's start when the profiler knows it). */
+  line?: number;
+  module?: string;
+  /** Frame indices that belong to this function. */
+  frames: number[];
+}
+
+export interface FunctionIndex {
+  functions: FunctionInfo[];
+  /** Function id of each frame. */
+  frameFunction: Int32Array;
+  /** Function id of each node (-1 for the root). */
+  nodeFunction: Int32Array;
+}
+
+const ANONYMOUS = new Set(['', '(anonymous)', '<anonymous>', 'anonymous', '(anonymous function)']);
+
+/** The identity of a frame's function; equal keys across profiles mean the same function. */
+export function functionKey(frame: Frame): string {
+  const base = `${frame.name}\u0000${frame.file ?? ''}\u0000${frame.module ?? ''}`;
+  return ANONYMOUS.has(frame.name) ? `${base}\u0000${frame.line ?? 0}:${frame.column ?? 0}` : base;
+}
+
+const indexCache = new WeakMap<Profile, FunctionIndex>();
+
+export function functionIndex(profile: Profile): FunctionIndex {
+  let index = indexCache.get(profile);
+  if (index) return index;
+  const ids = new Map<string, number>();
+  const functions: FunctionInfo[] = [];
+  const frameFunction = new Int32Array(profile.frames.length);
+  profile.frames.forEach((frame, i) => {
+    const key = functionKey(frame);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = functions.length;
+      ids.set(key, id);
+      const info: FunctionInfo = { name: frame.name, frames: [] };
+      if (frame.file) info.file = frame.file;
+      if (frame.module) info.module = frame.module;
+      functions.push(info);
+    }
+    const info = functions[id];
+    info.frames.push(i);
+    if (frame.line && (info.line === undefined || frame.line < info.line)) info.line = frame.line;
+    frameFunction[i] = id;
+  });
+  const nodeFunction = new Int32Array(profile.nodeCount);
+  nodeFunction[0] = -1;
+  for (let node = 1; node < profile.nodeCount; node++) nodeFunction[node] = frameFunction[profile.nodeFrame[node]];
+  index = { functions, frameFunction, nodeFunction };
+  indexCache.set(profile, index);
+  return index;
+}
+
+export interface Weights {
+  self: Float64Array;
+  total: Float64Array;
+}
+
+/** Self and total weight per frame (total counted once per stack). */
+export function frameWeights(profile: Profile): Weights {
+  const nodeKey = profile.nodeFrame.slice();
+  nodeKey[0] = 0;
+  return weightsByKey(profile, nodeKey, profile.frames.length);
+}
+
+const functionWeightsCache = new WeakMap<Profile, Weights>();
+
+/** Self and total weight per function id of `functionIndex` (total counted once per stack). */
+export function functionWeights(profile: Profile): Weights {
+  let weights = functionWeightsCache.get(profile);
+  if (!weights) {
+    const nodeKey = functionIndex(profile).nodeFunction.slice();
+    nodeKey[0] = 0;
+    weights = weightsByKey(profile, nodeKey, functionIndex(profile).functions.length);
+    functionWeightsCache.set(profile, weights);
+  }
+  return weights;
+}
+
+export interface HotFunction {
+  /** Function id in `functionIndex(profile)`. */
+  id: number;
+  name: string;
+  file?: string;
+  line?: number;
+  module?: string;
+  self: number;
+  total: number;
+  /** Percent (0–100) of the profile's total weight. */
+  selfPercent: number;
+  totalPercent: number;
+}
+
+export interface RankOptions {
+  by?: 'self' | 'total';
+  /** How many to return (default 20; Infinity for all with weight). */
+  top?: number;
+}
+
+/** Functions ordered by self or total weight, heaviest first; functions with no weight are left out. */
+export function rankHotFunctions(profile: Profile, options: RankOptions = {}): HotFunction[] {
+  const by = options.by ?? 'self';
+  const top = options.top ?? 20;
+  const { functions } = functionIndex(profile);
+  const { self, total } = functionWeights(profile);
+  const primary = by === 'self' ? self : total;
+  const secondary = by === 'self' ? total : self;
+  const ids: number[] = [];
+  for (let id = 0; id < functions.length; id++) if (primary[id] > 0) ids.push(id);
+  ids.sort((a, b) => primary[b] - primary[a] || secondary[b] - secondary[a] || compareText(functions[a].name, functions[b].name) || a - b);
+  return ids.slice(0, top).map((id) => hotFunction(profile, id));
+}
+
+/** One function's numbers, as in `rankHotFunctions`. */
+export function hotFunction(profile: Profile, id: number): HotFunction {
+  const info = functionIndex(profile).functions[id];
+  const self = functionWeights(profile).self[id];
+  const total = functionWeights(profile).total[id];
+  const out: HotFunction = {
+    id,
+    name: info.name,
+    self,
+    total,
+    selfPercent: percentOf(self, profile.totalWeight),
+    totalPercent: percentOf(total, profile.totalWeight),
+  };
+  if (info.file !== undefined) out.file = info.file;
+  if (info.line !== undefined) out.line = info.line;
+  if (info.module !== undefined) out.module = info.module;
+  return out;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,68 @@
+import * as assert from 'node:assert/strict';
+import { ProfileBuilder } from '../../../src/core/profile/builder';
+
+describe('ProfileBuilder', () => {
+  it('interns frames by name, file, line, column and module', () => {
+    const b = new ProfileBuilder('t', 'samples');
+    const a = b.frame({ name: 'a', file: 'x.js', line: 3 });
+    assert.equal(b.frame({ name: 'a', file: 'x.js', line: 3 }), a);
+    assert.notEqual(b.frame({ name: 'a', file: 'x.js', line: 4 }), a);
+    assert.notEqual(b.frame({ name: 'a', file: 'y.js', line: 3 }), a);
+    assert.notEqual(b.frame({ name: 'a', file: 'x.js', line: 3, module: 'm' }), a);
+    assert.equal(b.frames.length, 4);
+  });
+
+  it('builds a trie with self and total weights', () => {
+    const b = new ProfileBuilder('t', 'samples');
+    const [main, f, g] = ['main', 'f', 'g'].map((name) => b.frame({ name }));
+    b.appendSample([main, f], 2);
+    b.appendSample([main, f, g], 3);
+    b.appendSample([main, g], 1);
+    b.appendSample([main, f], 1);
+    const p = b.build();
+    assert.equal(p.nodeCount, 5); // root, main, main>f, main>f>g, main>g
+    assert.equal(p.totalWeight, 7);
+    assert.equal(p.sampleCount, 4);
+    assert.equal(p.nodeTotal[0], 7);
+    const byPath = new Map<string, { self: number; total: number }>();
+    for (let n = 1; n < p.nodeCount; n++) {
+      const names: string[] = [];
+      for (let m = n; m > 0; m = p.nodeParent[m]) names.unshift(p.frames[p.nodeFrame[m]].name);
+      byPath.set(names.join(';'), { self: p.nodeSelf[n], total: p.nodeTotal[n] });
+      assert.ok(p.nodeParent[n] < n, 'parents precede children');
+    }
+    assert.deepEqual(byPath.get('main'), { self: 0, total: 7 });
+    assert.deepEqual(byPath.get('main;f'), { self: 3, total: 6 });
+    assert.deepEqual(byPath.get('main;f;g'), { self: 3, total: 3 });
+    assert.deepEqual(byPath.get('main;g'), { self: 1, total: 1 });
+  });
+
+  it('keeps nodes distinct across many rehashes', () => {
+    const b = new ProfileBuilder('t', 'samples');
+    const frames = Array.from({ length: 500 }, (_, i) => b.frame({ name: `f${i}` }));
+    for (let i = 0; i < 500; i++) for (let j = 0; j < 20; j++) b.appendSample([frames[i], frames[(i + j) % 500]], 1);
+    const p = b.build();
+    assert.equal(p.nodeCount, 1 + 500 + 500 * 20);
+    assert.equal(p.totalWeight, 10000);
+    for (let n = 1; n < p.nodeCount; n++) if (p.nodeParent[n] !== 0) assert.equal(p.nodeSelf[n], 1);
+  });
+
+  it('records line cost once per sample for recursive frames', () => {
+    const b = new ProfileBuilder('t', 'nanoseconds');
+    const f = b.frame({ name: 'f', file: 'a.js', line: 1 });
+    b.appendSample([f, f, f], 10, [4, 4, 7]);
+    const p = b.build();
+    assert.deepEqual([...p.lineSelf.get(f)!], [[7, 10]]);
+    assert.deepEqual([...p.lineTotal.get(f)!].sort(), [[4, 10], [7, 10]]);
+  });
+
+  it('keeps a timeline when asked', () => {
+    const b = new ProfileBuilder('t', 'microseconds', { timeline: true });
+    const f = b.frame({ name: 'f' });
+    for (let i = 0; i < 2000; i++) b.appendSample([f], 5, undefined, i * 5);
+    const p = b.build();
+    assert.equal(p.timeline!.node.length, 2000);
+    assert.equal(p.timeline!.time[1999], 9995);
+    assert.equal(p.totalWeight, 10000);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The one message protocol between the extension host and the profile webview: one map per
+ * direction, string message names, every inbound message validated with zod. Imported by
+ * both sides, so it uses neither Node nor vscode.
+ *
+ * Profiles travel as the columnar model minus the per-line maps (the editor heat stays on
+ * the host). Typed arrays survive VS Code's postMessage; plain number arrays are accepted
+ * too and turned into typed arrays, so a host that JSON-encodes still works.
+ */
+import { z } from 'zod';
+
+const weightUnit = z.enum(['samples', 'nanoseconds', 'microseconds', 'milliseconds', 'seconds', 'bytes', 'objects', 'count']);
+
+const int32s = z
+  .union([z.instanceof(Int32Array), z.array(z.number().int())])
+  .transform((a) => (a instanceof Int32Array ? a : Int32Array.from(a)));
+const float64s = z
+  .union([z.instanceof(Float64Array), z.array(z.number())])
+  .transform((a) => (a instanceof Float64Array ? a : Float64Array.from(a)));
+
+export const wireFrameSchema = z.object({
+  name: z.string(),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  column: z.number().int().positive().optional(),
+  module: z.string().optional(),
+});
+
+export const wireProfileSchema = z
+  .object({
+    name: z.string(),
+    unit: weightUnit,
+    frames: z.array(wireFrameSchema),
+    nodeCount: z.number().int().positive(),
+    nodeFrame: int32s,
+    nodeParent: int32s,
+    nodeSelf: float64s,
+    nodeTotal: float64s,
+    sampleCount: z.number().nonnegative(),
+    totalWeight: z.number().nonnegative(),
+    timeline: z.object({ node: int32s, weight: float64s, time: float64s }).optional(),
+  })
+  .refine(
+    (p) =>
+      p.nodeFrame.length === p.nodeCount &&
+      p.nodeParent.length === p.nodeCount &&
+      p.nodeSelf.length === p.nodeCount &&
+      p.nodeTotal.length === p.nodeCount,
+    { message: 'node arrays must all have nodeCount entries' },
+  );
+
+export type WireProfile = z.output<typeof wireProfileSchema>;
+export type WireFrame = z.output<typeof wireFrameSchema>;
+
+/** Messages the host sends to the webview. */
+export const toWebviewSchemas = {
+  /** The profiles of one file; `activeIndex` is shown first. */
+  'profile/load': z.object({
+    type: z.literal('profile/load'),
+    source: z.string(),
+    format: z.string(),
+    profiles: z.array(wireProfileSchema).min(1),
+    activeIndex: z.number().int().nonnegative(),
+  }),
+  /** Answer to `source/reveal` when the frame cannot be opened. */
+  'source/unavailable': z.object({ type: z.literal('source/unavailable'), frame: z.number().int(), reason: z.string() }),
+} as const;
+
+/** Messages the webview sends to the host. */
+export const toHostSchemas = {
+  /** The script has loaded and listens; the host answers with `profile/load`. */
+  ready: z.object({ type: z.literal('ready') }),
+  /** A frame was drawn: how many rectangles were painted and how long it took. */
+  rendered: z.object({
+    type: z.literal('rendered'),
+    profile: z.number().int().nonnegative(),
+    rectangles: z.number().int().nonnegative(),
+    ms: z.number().nonnegative(),
+  }),
+  /** The user clicked a frame: open its source (frame index into the profile's frames). */
+  'source/reveal': z.object({
+    type: z.literal('source/reveal'),
+    profile: z.number().int().nonnegative(),
+    frame: z.number().int().nonnegative(),
+  }),
+  /** A problem inside the webview worth logging on the host. */
+  'webview/error': z.object({ type: z.literal('webview/error'), message: z.string() }),
+} as const;
+
+export type ToWebview = { [K in keyof typeof toWebviewSchemas]: z.output<(typeof toWebviewSchemas)[K]> }[keyof typeof toWebviewSchemas];
+export type ToHost = { [K in keyof typeof toHostSchemas]: z.output<(typeof toHostSchemas)[K]> }[keyof typeof toHostSchemas];
+
+export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
+
+function parseWith<T>(schemas: Record<string, z.ZodType>, raw: unknown): Parsed<T> {
+  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') {
+    return { ok: false, error: 'message has no string "type"' };
+  }
+  const type = (raw as { type: string }).type;
+  const schema = Object.prototype.hasOwnProperty.call(schemas, type) ? schemas[type] : undefined;
+  if (!schema) return { ok: false, error: `unknown message type "${type}"` };
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.length ? issue.path.join('.') : '(message)';
+    return { ok: false, error: `malformed "${type}" message: ${path}: ${issue.message}` };
+  }
+  return { ok: true, message: result.data as T };
+}
+
+/** Validates a message received by the webview. */
+export function parseToWebview(raw: unknown): Parsed<ToWebview> {
+  return parseWith<ToWebview>(toWebviewSchemas, raw);
+}
+
+/** Validates a message received by the host. */
+export function parseToHost(raw: unknown): Parsed<ToHost> {
+  return parseWith<ToHost>(toHostSchemas, raw);
+}
