@@ -121,3 +121,26 @@ export class TreeSitterLanguageServer implements LanguageServer {
     return out;
   }
 }
+
+/**
+ * The top-level statement (a child of the program node) that contains a 1-based position:
+ * where a hoisted constant can be declared just before. Undefined for unknown languages.
+ */
+export async function topLevelStatementAt(path: string, text: string, line: number, column: number): Promise<{ startIndex: number; startLine: number; type: string } | undefined> {
+  const grammar = grammarForFile(path);
+  if (!grammar) return undefined;
+  const { parser } = await toolsFor(grammar);
+  const tree = parser.parse(text);
+  if (!tree) return undefined;
+  try {
+    let node = tree.rootNode.descendantForPosition({ row: line - 1, column: Math.max(0, column - 1) });
+    while (node && node.parent && node.parent.id !== tree.rootNode.id) node = node.parent;
+    if (!node || node.id === tree.rootNode.id) return undefined;
+    // Keep a doc comment or decorator directly above the statement attached to it.
+    let start = node;
+    for (let prev = start.previousSibling; prev && prev.type === 'comment' && prev.endPosition.row >= start.startPosition.row - 1; prev = prev.previousSibling) start = prev;
+    return { startIndex: start.startIndex, startLine: start.startPosition.row + 1, type: node.type };
+  } finally {
+    tree.delete();
+  }
+}

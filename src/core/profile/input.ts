@@ -147,10 +147,12 @@ export async function inputFromFile(path: string, options: InputOptions = {}): P
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let fd: fs.promises.FileHandle;
   try {
+    // open() succeeds on a directory on Linux; only the read would fail, less clearly.
+    if ((await fs.promises.stat(path)).isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     fd = await fs.promises.open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot open (${code ?? e})`;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a profile file' : `cannot open (${code ?? e})`;
     throw new ProfileImportError(why, path, undefined);
   }
   let rawHead: Uint8Array;

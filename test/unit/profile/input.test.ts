@@ -53,6 +53,10 @@ describe('ProfileInput', () => {
     assert.throws(() => inputFromBytes(bomb, 'bomb.gz', { maxBytes: 1024 * 1024 }), (e: unknown) => e instanceof ProfileImportError);
   });
 
+  it('reports a directory as such', async () => {
+    await assert.rejects(inputFromFile(dir), (e: unknown) => e instanceof ProfileImportError && /is a directory/.test(e.message));
+  });
+
   it('reports a missing file as such', async () => {
     await assert.rejects(inputFromFile(path.join(dir, 'nope')), (e: unknown) => e instanceof ProfileImportError && e.message === 'file not found');
   });

@@ -19,6 +19,8 @@ export interface FunctionInfo {
 
 export interface FunctionIndex {
   functions: FunctionInfo[];
+  /** `functionKey` of each function, to match functions across profiles. */
+  keys: string[];
   /** Function id of each frame. */
   frameFunction: Int32Array;
   /** Function id of each node (-1 for the root). */
@@ -40,6 +42,7 @@ export function functionIndex(profile: Profile): FunctionIndex {
   if (index) return index;
   const ids = new Map<string, number>();
   const functions: FunctionInfo[] = [];
+  const keys: string[] = [];
   const frameFunction = new Int32Array(profile.frames.length);
   profile.frames.forEach((frame, i) => {
     const key = functionKey(frame);
@@ -47,6 +50,7 @@ export function functionIndex(profile: Profile): FunctionIndex {
     if (id === undefined) {
       id = functions.length;
       ids.set(key, id);
+      keys.push(key);
       const info: FunctionInfo = { name: frame.name, frames: [] };
       if (frame.file) info.file = frame.file;
       if (frame.module) info.module = frame.module;
@@ -60,7 +64,7 @@ export function functionIndex(profile: Profile): FunctionIndex {
   const nodeFunction = new Int32Array(profile.nodeCount);
   nodeFunction[0] = -1;
   for (let node = 1; node < profile.nodeCount; node++) nodeFunction[node] = frameFunction[profile.nodeFrame[node]];
-  index = { functions, frameFunction, nodeFunction };
+  index = { functions, keys, frameFunction, nodeFunction };
   indexCache.set(profile, index);
   return index;
 }
