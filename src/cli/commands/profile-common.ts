@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { importProfileFile, importers } from '../../core/profile/importers/index';
 import type { Profile, ProfileSet } from '../../core/profile/model';
 import { CliError, type CliCommand, type CommandArgs } from '../command';
@@ -17,8 +16,6 @@ export async function loadProfileSet(file: string, args: CommandArgs): Promise<P
     maxBytes = parseSize(raw);
     if (maxBytes === undefined) throw new CliError(`--max-size expects a size such as 512M, 2G or 1048576, not "${raw}"`);
   }
-  // Linux opens a directory for reading and only fails at read time; say so plainly.
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new CliError('is a directory, not a profile file', { file });
   return importProfileFile(file, maxBytes === undefined ? {} : { maxBytes });
 }
 
