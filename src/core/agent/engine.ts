@@ -148,7 +148,7 @@ async function examine(
   if (!entry) {
     entry = (async () => {
       const ranges = await functionRanges(place.file, text);
-      const { findings } = await runDetectors(context.skills, [{ path: place.file, text }], { includeHotOnly: true });
+      const { findings } = await runDetectors(context.skills, [{ path: place.file, text }]);
       const { lines } = lineCost(profile, place.file, context.resolver);
       return { ranges, findings, lines };
     })();

@@ -1,4 +1,4 @@
-import { topLevelStatementAt, type FunctionRange } from '../code/symbols';
+import { enclosingLoopAt, topLevelStatementAt, type FunctionRange } from '../code/symbols';
 import { createEditProposal, type EditProposal } from '../edits/proposal';
 import type { Finding } from '../skills';
 import type { ToolContext } from '../tools/context';
@@ -11,6 +11,7 @@ import type { ToolContext } from '../tools/context';
 export async function mechanicalFix(context: ToolContext, finding: Finding, text: string, range: FunctionRange | undefined): Promise<EditProposal | undefined> {
   const spec = context.skills.readSkill(finding.skill)?.detectors.find((d) => d.id === finding.detector);
   if (spec?.fix === 'hoist-constant') return hoistConstant(finding, text, range);
+  if (spec?.fix === 'index-with-set') return indexWithSet(finding, text);
   return undefined;
 }
 
@@ -71,4 +72,59 @@ async function hoistConstant(finding: Finding, text: string, range: FunctionRang
     skill: finding.skill,
     expectedImpact: 'removes the construction cost from every call of the function',
   });
+}
+
+const MUTATORS = 'push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin';
+
+/**
+ * `xs.includes(v)` inside a loop → a `Set` built once before the loop and `xsSet.has(v)`.
+ * Both use SameValueZero, so results are equal as long as `xs` is an array that the loop does
+ * not change. Declines for member receivers, names that do not read as a collection (a string
+ * receiver would mean substring search), receivers declared, assigned or mutated in the loop,
+ * and lookups inside callbacks.
+ */
+async function indexWithSet(finding: Finding, text: string): Promise<EditProposal | undefined> {
+  const start = offsetOf(text, finding.line, finding.column);
+  const end = offsetOf(text, finding.endLine, finding.endColumn);
+  const call = /^([A-Za-z_$][\w$]*)\.includes\(([\s\S]+)\)$/.exec(text.slice(start, end));
+  if (!call) return undefined;
+  const [, receiver, needle] = call;
+  if (receiver.includes('$') || !/(s|List|Array|Ids|Keys|Names)$/.test(receiver) || hasTopLevelComma(needle)) return undefined;
+  const loop = await enclosingLoopAt(finding.file, text, finding.line, finding.column);
+  if (!loop) return undefined;
+  const body = text.slice(loop.startIndex, loop.endIndex);
+  const name = receiver;
+  const changed = new RegExp(`\\b(?:const|let|var)\\s+${name}\\b|\\b${name}\\s*(?:[-+*/%]|\\?\\?|\\|\\||&&)?=(?!=)|\\b${name}\\.(?:${MUTATORS})\\s*\\(|\\b${name}\\.length\\s*=(?!=)|\\b${name}\\[[^\\]]*\\]\\s*=(?!=)`);
+  if (changed.test(body)) return undefined;
+  const setName = `${receiver}Set`;
+  if (new RegExp(`\\b${setName}\\b`).test(text)) return undefined;
+  const lineStart = text.lastIndexOf('\n', loop.startIndex - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, loop.startIndex))?.[0] ?? '';
+  const oldText = text.slice(loop.startIndex, end);
+  const newText = `const ${setName} = new Set(${receiver});\n${indent}${text.slice(loop.startIndex, start)}${setName}.has(${needle})`;
+  return createEditProposal(text, {
+    file: finding.file,
+    oldText,
+    newText,
+    rationale: `${finding.message} \`${receiver}\` is not changed inside the loop, so a Set built once answers the same membership test in O(1) (assumes \`${receiver}\` is an array, not a string).`,
+    skill: finding.skill,
+    expectedImpact: `turns the O(n·m) membership tests against \`${receiver}\` into O(n + m)`,
+  });
+}
+
+/** True when an argument list has a second argument (`includes(x, fromIndex)` means something else). */
+function hasTopLevelComma(args: string): boolean {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) return true;
+  }
+  return false;
 }

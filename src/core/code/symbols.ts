@@ -144,3 +144,27 @@ export async function topLevelStatementAt(path: string, text: string, line: numb
     tree.delete();
   }
 }
+
+const LOOP_TYPES = new Set(['for_statement', 'for_in_statement', 'for_of_statement', 'while_statement', 'do_statement']);
+const FUNCTION_TYPES = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration', 'function']);
+
+/**
+ * The innermost loop statement around a 1-based position, stopping at the enclosing function
+ * (a callback's body is not the loop's body). JavaScript/TypeScript only.
+ */
+export async function enclosingLoopAt(path: string, text: string, line: number, column: number): Promise<{ startIndex: number; endIndex: number; startLine: number } | undefined> {
+  const grammar = grammarForFile(path);
+  if (grammar !== 'javascript' && grammar !== 'typescript' && grammar !== 'tsx') return undefined;
+  const { parser } = await toolsFor(grammar);
+  const tree = parser.parse(text);
+  if (!tree) return undefined;
+  try {
+    for (let node = tree.rootNode.descendantForPosition({ row: line - 1, column: Math.max(0, column - 1) }); node; node = node.parent) {
+      if (FUNCTION_TYPES.has(node.type)) return undefined;
+      if (LOOP_TYPES.has(node.type)) return { startIndex: node.startIndex, endIndex: node.endIndex, startLine: node.startPosition.row + 1 };
+    }
+    return undefined;
+  } finally {
+    tree.delete();
+  }
+}
