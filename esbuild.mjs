@@ -15,7 +15,7 @@ const node = {
   minify: production,
   logLevel: 'warning',
   // native or wasm-loading packages stay outside the bundle and ship in node_modules
-  external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', 'web-tree-sitter'],
+  external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', 'web-tree-sitter', '@vscode/tree-sitter-wasm'],
 };
 
 const entries = [

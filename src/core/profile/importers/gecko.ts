@@ -1,0 +1,313 @@
+import { ProfileBuilder } from '../builder';
+import { ProfileImportError } from '../errors';
+import type { ProfileInput } from '../input';
+import type { Frame, Profile, WeightUnit } from '../model';
+import type { Importer } from './importer';
+import { parseJson } from './speedscope';
+
+const FORMAT = 'gecko';
+
+// Firefox DevTools "Recorded Performance Data" files start with these three keys.
+const DEVTOOLS_RECORDING = /^\s*\{\s*"label"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*"duration"\s*:\s*[-\d.eE+]+\s*,\s*"markers"\s*:/;
+const GECKO_META = /"meta"\s*:\s*\{/;
+const GECKO_META_KEYS = /"(?:stackwalk|gcpoison|asyncstack|preprocessedProfileVersion)"\s*:/;
+const GECKO_TABLES = /"(?:stackTable|frameTable|funcTable)"\s*:\s*\{/;
+
+/**
+ * Firefox Profiler / Gecko profiles: the raw format written by Firefox (threads with
+ * `{schema, data}` tables and a per-thread stringTable, also wrapped in a DevTools recording)
+ * and the processed format of profiler.firefox.com (column arrays, funcTable, stringArray).
+ * One profile per thread that has samples.
+ */
+export const geckoImporter: Importer = {
+  format: FORMAT,
+  label: 'Firefox Profiler (Gecko) JSON',
+  sniff(_head, headText) {
+    if (!/^\s*\{/.test(headText)) return false;
+    if (DEVTOOLS_RECORDING.test(headText)) return true;
+    if (GECKO_META.test(headText) && GECKO_META_KEYS.test(headText)) return true;
+    return GECKO_TABLES.test(headText) && /"threads"\s*:\s*\[/.test(headText);
+  },
+  async import(input) {
+    const json = parseJson(await input.text(FORMAT), input, FORMAT) as Record<string, unknown> | null;
+    const root = isObject(json) && isObject(json.profile) && 'threads' in json.profile ? json.profile : json;
+    if (!isObject(root) || !Array.isArray(root.threads)) {
+      throw new ProfileImportError('not a Gecko profile: expected an object with a "threads" array (or a DevTools recording with "profile.threads")', input.name, FORMAT);
+    }
+    const threads: ThreadSource[] = [];
+    collectThreads(root, {}, 1, threads, input);
+    const profiles: Profile[] = [];
+    const names = new Set<string>();
+    threads.forEach((source, i) => {
+      const profile = importThread(source, i, input);
+      if (profile.sampleCount === 0) return;
+      // Every content process has its own GeckoMain; tell them apart by process.
+      if (names.has(profile.name)) profile.name = `${profile.name} (${processLabel(source.thread, i)})`;
+      names.add(profile.name);
+      profiles.push(profile);
+    });
+    // Show the thread with the most sampled time first.
+    let active = 0;
+    profiles.forEach((p, i) => {
+      if (p.totalWeight > profiles[active].totalWeight) active = i;
+    });
+    return { format: FORMAT, profiles, activeIndex: active };
+  },
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+interface ThreadSource {
+  thread: Record<string, unknown>;
+  /** The profile's `shared` tables (processed format, version 56+). */
+  shared: Record<string, unknown>;
+  /** Sampling interval in ms. */
+  interval: number;
+}
+
+/** Threads of the profile and of its sub-process profiles (Firefox nests them, older versions as JSON strings). */
+function collectThreads(profile: Record<string, unknown>, parentShared: Record<string, unknown>, parentInterval: number, out: ThreadSource[], input: ProfileInput): void {
+  const shared = isObject(profile.shared) ? profile.shared : parentShared;
+  const meta = isObject(profile.meta) ? profile.meta : {};
+  const interval = typeof meta.interval === 'number' && meta.interval > 0 ? meta.interval : parentInterval;
+  for (const t of profile.threads as unknown[]) {
+    const thread = typeof t === 'string' ? parseJson(t, input, FORMAT) : t;
+    if (!isObject(thread)) throw new ProfileImportError(`thread ${out.length} is not an object`, input.name, FORMAT);
+    out.push({ thread, shared, interval });
+  }
+  if (Array.isArray(profile.processes)) {
+    for (const p of profile.processes) {
+      const sub = typeof p === 'string' ? parseJson(p, input, FORMAT) : p;
+      if (isObject(sub) && Array.isArray(sub.threads)) collectThreads(sub, shared, interval, out, input);
+    }
+  }
+}
+
+function processLabel(thread: Record<string, unknown>, index: number): string {
+  const parts: string[] = [];
+  if (typeof thread.processName === 'string' && thread.processName) parts.push(thread.processName);
+  if (typeof thread.pid === 'number' || (typeof thread.pid === 'string' && thread.pid)) parts.push(`pid ${thread.pid}`);
+  else if (typeof thread.tid === 'number') parts.push(`tid ${thread.tid}`);
+  else parts.push(`thread ${index}`);
+  return parts.join(', ');
+}
+
+/** A table in either layout: `{schema: {col: i}, data: rows}` (raw) or `{col: values}` (processed). */
+interface Table {
+  length: number;
+  has(column: string): boolean;
+  /** Reader of one column, resolved once so row loops do no name lookups. */
+  column(name: string): (row: number) => unknown;
+  get(column: string, row: number): unknown;
+}
+
+function readTable(raw: unknown, what: string, fail: (m: string) => never): Table {
+  if (!isObject(raw)) return fail(`${what} is missing`);
+  if (isObject(raw.schema) && Array.isArray(raw.data)) {
+    const schema = raw.schema as Record<string, number>;
+    const data = raw.data as unknown[];
+    const column = (c: string) => {
+      const i = schema[c];
+      return (row: number) => {
+        const r = data[row];
+        return Array.isArray(r) ? r[i] : undefined;
+      };
+    };
+    return { length: data.length, has: (c) => typeof schema[c] === 'number', column, get: (c, row) => column(c)(row) };
+  }
+  const length = typeof raw.length === 'number' ? raw.length : Array.isArray(raw.frame) ? raw.frame.length : Array.isArray(raw.stack) ? raw.stack.length : Array.isArray(raw.func) ? raw.func.length : Array.isArray(raw.name) ? raw.name.length : -1;
+  if (length < 0) return fail(`${what} has neither a schema/data layout nor column arrays`);
+  const column = (c: string) => {
+    const values = Array.isArray(raw[c]) ? raw[c] : [];
+    return (row: number) => values[row];
+  };
+  return { length, has: (c) => Array.isArray(raw[c]), column, get: (c, row) => column(c)(row) };
+}
+
+// "name (file:line:column)" as in raw Gecko JS frame locations; recent Firefox appends the
+// index of the script in the profile's source table: "name (file:line:column)[3]".
+const JS_LOCATION = /(.*)\s+\((.*?)(?::(\d+))?(?::(\d+))?\)(\[\d+\])?$/;
+
+function importThread({ thread, shared, interval }: ThreadSource, index: number, input: ProfileInput): Profile {
+  const name = typeof thread.name === 'string' && thread.name ? thread.name : `Thread ${index}`;
+  const fail = (message: string): never => {
+    throw new ProfileImportError(`thread ${index} (${name}): ${message}`, input.name, FORMAT);
+  };
+  const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray) as unknown;
+  if (!Array.isArray(strings)) fail('has no stringTable/stringArray');
+  const string = (i: unknown, what: string): string => {
+    const s = typeof i === 'number' ? (strings as unknown[])[i] : undefined;
+    return typeof s === 'string' ? s : fail(`${what} refers to string ${JSON.stringify(i)}, but the string table has ${(strings as unknown[]).length} entries`);
+  };
+
+  const samples = readTable(thread.samples, 'samples', fail);
+  const stacks = readTable(thread.stackTable, 'stackTable', fail);
+  const frameTable = readTable(thread.frameTable, 'frameTable', fail);
+  const processed = !isObject(thread.samples) || !('schema' in thread.samples);
+  const funcs = processed ? readTable(thread.funcTable, 'funcTable', fail) : undefined;
+  const resources = processed && isObject(thread.resourceTable) ? readTable(thread.resourceTable, 'resourceTable', fail) : undefined;
+  const sources = processed && isObject(shared.sources) ? readTable(shared.sources, 'shared.sources', fail) : undefined;
+
+  const weightType = processed && isObject(thread.samples) ? thread.samples.weightType : undefined;
+  const explicitWeight = (weightType === 'tracing-ms' || weightType === 'bytes') && samples.has('weight');
+  const unit: WeightUnit = explicitWeight && weightType === 'bytes' ? 'bytes' : 'milliseconds';
+  const builder = new ProfileBuilder(name, unit, { timeline: true });
+
+  const frameLine = frameTable.column('line');
+  const frameFunc = frameTable.column('func');
+  const frameLocation = frameTable.column('location');
+  // Builder frame id of each frameTable row (-1 = not a frame we keep), and its line.
+  const frameIds = new Int32Array(frameTable.length);
+  const frameLines = new Int32Array(frameTable.length);
+  const funcIds = funcs ? new Int32Array(funcs.length).fill(-2) : undefined;
+  const locationIds = new Map<number, number>();
+  for (let f = 0; f < frameTable.length; f++) {
+    const line = frameLine(f);
+    frameLines[f] = typeof line === 'number' && line > 0 ? line : 0;
+    if (funcs) {
+      const func = frameFunc(f);
+      if (typeof func !== 'number' || !(func >= 0 && func < funcs.length)) return fail(`frameTable row ${f} refers to func ${JSON.stringify(func)}, but funcTable has ${funcs.length} entries`);
+      if (funcIds![func] === -2) funcIds![func] = builder.frame(processedFrame(funcs, resources, sources, func, string));
+      frameIds[f] = funcIds![func];
+    } else {
+      // Many rows share a location string; parse each string once.
+      const location = frameLocation(f);
+      let id = typeof location === 'number' ? locationIds.get(location) : undefined;
+      if (id === undefined) {
+        id = rawFrame(string(location, `frameTable row ${f}`), builder);
+        locationIds.set(location as number, id);
+      }
+      frameIds[f] = id;
+    }
+  }
+
+  const stackPrefix = stacks.column('prefix');
+  const stackFrame = stacks.column('frame');
+  // Trie node of each stackTable row; Gecko writes a stack's prefix before the stack.
+  const stackNodes = new Int32Array(stacks.length);
+  const stackFrames = new Int32Array(stacks.length);
+  const stackParents = new Int32Array(stacks.length);
+  let hasLines = false;
+  for (let s = 0; s < stacks.length; s++) {
+    const prefix = stackPrefix(s);
+    const frame = stackFrame(s);
+    if (typeof frame !== 'number' || !(frame >= 0 && frame < frameTable.length)) return fail(`stackTable row ${s} refers to frame ${JSON.stringify(frame)}, but frameTable has ${frameTable.length} entries`);
+    let parent = 0;
+    if (prefix !== null && prefix !== undefined) {
+      if (typeof prefix !== 'number' || !(prefix >= 0 && prefix < s)) return fail(`stackTable row ${s} has prefix ${JSON.stringify(prefix)}, expected an earlier row`);
+      parent = stackNodes[prefix];
+    }
+    stackParents[s] = prefix === null || prefix === undefined ? -1 : (prefix as number);
+    stackFrames[s] = frame;
+    const id = frameIds[frame];
+    stackNodes[s] = id >= 0 ? builder.child(parent, id) : parent;
+    if (id >= 0 && frameLines[frame] > 0) hasLines = true;
+  }
+
+  const n = samples.length;
+  const times = sampleTimes(samples, n, fail);
+  const sampleStack = samples.column('stack');
+  const sampleWeight = samples.column('weight');
+  const lineFrames: number[] = [];
+  const lineValues: number[] = [];
+  if (n > 0) {
+    builder.startTime = 0;
+    builder.endTime = times[n - 1] - times[0];
+  }
+  // Like speedscope, a sample lasts until the next one, so the last sample has no duration
+  // (unless the format gives explicit weights). Unlike speedscope, not across a gap where the
+  // thread was not sampled (paused profiler, thread not yet registered), which would turn one
+  // sample into seconds.
+  const maxDuration = 10 * interval;
+  for (let i = 0; i < n; i++) {
+    const stack = sampleStack(i);
+    if (stack === null || stack === undefined) continue;
+    if (typeof stack !== 'number' || !(stack >= 0 && stack < stacks.length)) return fail(`sample ${i} refers to stack ${JSON.stringify(stack)}, but stackTable has ${stacks.length} entries`);
+    let weight: number;
+    if (explicitWeight) {
+      const w = sampleWeight(i);
+      weight = typeof w === 'number' ? w : fail(`sample ${i} has weight ${JSON.stringify(w)}, expected a number`);
+    } else {
+      if (i === n - 1) break;
+      weight = times[i + 1] - times[i];
+      if (weight < 0) fail(`sample ${i + 1} at ${times[i + 1]} ms comes before sample ${i} at ${times[i]} ms`);
+      if (weight > maxDuration) weight = maxDuration;
+    }
+    const node = stackNodes[stack];
+    if (node === 0 || weight === 0) continue;
+    builder.appendToNode(node, weight, times[i] - times[0]);
+    if (hasLines) {
+      lineFrames.length = 0;
+      lineValues.length = 0;
+      for (let s = stack; s >= 0; s = stackParents[s]) {
+        const f = stackFrames[s];
+        if (frameIds[f] < 0) continue;
+        lineFrames.push(frameIds[f]);
+        lineValues.push(frameLines[f]);
+      }
+      builder.addLines(lineFrames.reverse(), lineValues.reverse(), weight);
+    }
+  }
+  return builder.build();
+}
+
+/** Sample times in ms: a `time` column, or `timeDeltas` (processed format) summed up. */
+function sampleTimes(samples: Table, n: number, fail: (m: string) => never): Float64Array {
+  const times = new Float64Array(n);
+  const deltas = !samples.has('time') && samples.has('timeDeltas');
+  if (!deltas && !samples.has('time')) return fail('samples have neither a "time" nor a "timeDeltas" column');
+  const column = samples.column(deltas ? 'timeDeltas' : 'time');
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    const v = column(i);
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`sample ${i} has time ${JSON.stringify(v)}, expected a number`);
+    t = deltas ? t + v : v;
+    times[i] = t;
+  }
+  return times;
+}
+
+/**
+ * Raw Gecko frames are location strings; as speedscope does, only JavaScript frames
+ * ("name (file:line:col)") outside Firefox's own code (resource:, self-hosted) are kept.
+ */
+function rawFrame(location: string, builder: ProfileBuilder): number {
+  // Cheap test first: native frame labels rarely end like a JS location, and the regex
+  // backtracks a lot on the ones that do not match.
+  const last = location.charCodeAt(location.length - 1);
+  if (last !== 41 /* ) */ && last !== 93 /* ] */) return -1;
+  const m = JS_LOCATION.exec(location);
+  if (!m) return -1;
+  const file = m[2];
+  if (file.startsWith('resource:') || file === 'self-hosted' || file.startsWith('self-hosted:')) return -1;
+  const frame: Frame = { name: m[1], file };
+  if (m[3]) frame.line = parseInt(m[3], 10);
+  // Older Firefox wrote 0-based columns; the versions that add the source index write 1-based ones.
+  if (m[4]) frame.column = parseInt(m[4], 10) + (m[5] ? 0 : 1);
+  return builder.frame(frame);
+}
+
+/** Processed-format functions are symbolicated already, so every frame is kept (native ones too). */
+function processedFrame(funcs: Table, resources: Table | undefined, sources: Table | undefined, func: number, string: (i: unknown, what: string) => string): Frame {
+  const frame: Frame = { name: string(funcs.get('name', func), `funcTable row ${func}`) };
+  const file = funcs.get('fileName', func);
+  if (file !== null && file !== undefined) frame.file = string(file, `funcTable row ${func} fileName`);
+  // Version 58 moved file names into the shared source table.
+  const source = funcs.get('source', func);
+  if (sources && typeof source === 'number' && source >= 0 && source < sources.length) {
+    const name = sources.get('filename', source);
+    if (name !== null && name !== undefined) frame.file = string(name, `shared.sources row ${source}`);
+  }
+  const line = funcs.get('lineNumber', func);
+  if (typeof line === 'number' && line > 0) frame.line = line;
+  const column = funcs.get('columnNumber', func);
+  if (typeof column === 'number' && column > 0) frame.column = column;
+  const resource = funcs.get('resource', func);
+  if (resources && typeof resource === 'number' && resource >= 0 && resource < resources.length) {
+    const moduleName = resources.get('name', resource);
+    if (typeof moduleName === 'number') frame.module = string(moduleName, `resourceTable row ${resource}`);
+  }
+  return frame;
+}
