@@ -14,8 +14,9 @@ export class ProfileBuilder {
   private nodeParent = new Int32Array(1024);
   private nodeSelf = new Float64Array(1024);
 
-  // hash table: slots hold node index + 1 (0 = empty)
-  private slots = new Int32Array(2048);
+  // Hash table of (parent, frame) → node, interleaved so a probe touches one cache line:
+  // slot i holds [parent + 1 (0 = empty), frame, node, unused] at 4i.
+  private slots = new Int32Array(2048 * 4);
   private mask = 2047;
 
   private sampleCount = 0;
@@ -66,27 +67,53 @@ export class ProfileBuilder {
 
   /** Returns the child of `parent` for `frame`, creating it when needed. */
   child(parent: number, frame: number): number {
-    let h = (Math.imul(parent, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) & this.mask;
+    const slots = this.slots;
+    const key = parent + 1;
+    let h = slotHash(parent, frame) & this.mask;
     for (;;) {
-      const slot = this.slots[h];
-      if (slot === 0) break;
-      const node = slot - 1;
-      if (this.nodeParent[node] === parent && this.nodeFrame[node] === frame) return node;
+      const at = h << 2;
+      const p = slots[at];
+      if (p === 0) break;
+      if (p === key && slots[at + 1] === frame) return slots[at + 2];
       h = (h + 1) & this.mask;
     }
     const node = this.nodeCount++;
     if (node >= this.nodeFrame.length) this.growNodes();
     this.nodeFrame[node] = frame;
     this.nodeParent[node] = parent;
-    this.slots[h] = node + 1;
+    const at = h << 2;
+    slots[at] = key;
+    slots[at + 1] = frame;
+    slots[at + 2] = node;
     if (this.nodeCount * 2 > this.mask) this.rehash();
     return node;
   }
 
+  // The previous stack and its nodes: consecutive samples usually share most of their stack,
+  // so the shared prefix is reused without hash lookups.
+  private lastStack = new Int32Array(256);
+  private lastNodes = new Int32Array(256);
+  private lastDepth = 0;
+
   /** Node for a whole stack given root-first. */
   nodeFor(stack: ArrayLike<number>): number {
-    let node = 0;
-    for (let i = 0; i < stack.length; i++) node = this.child(node, stack[i]);
+    const depth = stack.length;
+    if (depth > this.lastStack.length) {
+      this.lastStack = growInt(this.lastStack, depth * 2);
+      this.lastNodes = growInt(this.lastNodes, depth * 2);
+    }
+    const lastStack = this.lastStack;
+    const lastNodes = this.lastNodes;
+    let i = 0;
+    const shared = Math.min(depth, this.lastDepth);
+    while (i < shared && lastStack[i] === stack[i]) i++;
+    let node = i > 0 ? lastNodes[i - 1] : 0;
+    for (; i < depth; i++) {
+      node = this.child(node, stack[i]);
+      lastStack[i] = stack[i];
+      lastNodes[i] = node;
+    }
+    this.lastDepth = depth;
     return node;
   }
 
@@ -209,15 +236,31 @@ export class ProfileBuilder {
   }
 
   private rehash(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Int32Array(size);
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size * 4);
     this.mask = size - 1;
     for (let node = 1; node < this.nodeCount; node++) {
-      let h = (Math.imul(this.nodeParent[node], 0x9e3779b1) ^ Math.imul(this.nodeFrame[node], 0x85ebca77)) & this.mask;
-      while (this.slots[h] !== 0) h = (h + 1) & this.mask;
-      this.slots[h] = node + 1;
+      const parent = this.nodeParent[node];
+      const frame = this.nodeFrame[node];
+      let h = slotHash(parent, frame) & this.mask;
+      while (slots[h << 2] !== 0) h = (h + 1) & this.mask;
+      slots[h << 2] = parent + 1;
+      slots[(h << 2) + 1] = frame;
+      slots[(h << 2) + 2] = node;
     }
+    this.slots = slots;
   }
+}
+
+/** murmur3's finalizer over (parent, frame): low bits depend on every input bit. */
+function slotHash(parent: number, frame: number): number {
+  let h = Math.imul(parent, 0x9e3779b1) ^ frame;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
