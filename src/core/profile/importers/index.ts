@@ -2,12 +2,29 @@ import { ProfileImportError } from '../errors';
 import { inputFromBytes, inputFromFile, type InputOptions, type ProfileInput } from '../input';
 import type { ProfileSet } from '../model';
 import type { Importer } from './importer';
+import { cpuprofileImporter } from './cpuprofile';
+import { traceEventImporter } from './trace-event';
+import { speedscopeImporter } from './speedscope';
+import { geckoImporter } from './gecko';
+import { pprofImporter } from './pprof';
+import { callgrindImporter } from './callgrind';
+import { perfImporter } from './perf';
+import { collapsedImporter } from './collapsed';
 
 /**
  * Importers in sniffing order: the most specific signatures first, the loosest text
  * formats (collapsed stacks) last.
  */
-export const importers: readonly Importer[] = [];
+export const importers: readonly Importer[] = [
+  cpuprofileImporter,
+  traceEventImporter,
+  speedscopeImporter,
+  geckoImporter,
+  pprofImporter,
+  callgrindImporter,
+  perfImporter,
+  collapsedImporter,
+];
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 

@@ -1,0 +1,66 @@
+import { ProfileImportError } from '../errors';
+import { formatBytes, MAX_STRING_LENGTH, type ProfileInput } from '../input';
+import { JsonStreamReader, oneLine, type JsonHandler, type JsonReadOptions } from './stream';
+
+/**
+ * Reads the content as JSON: `JSON.parse` below `threshold` bytes (the fastest path), otherwise
+ * (or when the file is too large for one string) streams it through the handler that
+ * `handler()` returns, created only then. Returns the parsed document, or undefined when it
+ * was streamed. The chunks read before the switch are not read twice.
+ */
+export async function readJsonOrStream(
+  input: ProfileInput,
+  format: string,
+  threshold: number,
+  handler: () => JsonHandler,
+  options: JsonReadOptions = {},
+): Promise<unknown> {
+  const limit = Math.min(threshold, MAX_STRING_LENGTH);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let reader: JsonStreamReader | undefined;
+  const source = { file: input.name, format };
+  for await (const chunk of input.chunks(format)) {
+    if (reader) {
+      reader.write(chunk);
+      continue;
+    }
+    parts.push(chunk);
+    total += chunk.length;
+    if (total > limit) {
+      reader = new JsonStreamReader(handler(), source, options);
+      for (const p of parts) reader.write(p);
+      parts.length = 0;
+    }
+  }
+  if (reader) {
+    reader.end();
+    return undefined;
+  }
+  const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  return parseJson(bytes, source.file, format, options);
+}
+
+/** `JSON.parse`, with the streaming reader re-run on failure for a precise one-line message. */
+export function parseJson(bytes: Uint8Array, file: string | undefined, format: string, options: JsonReadOptions = {}): unknown {
+  if (bytes.length > MAX_STRING_LENGTH) {
+    throw new ProfileImportError(`file is ${formatBytes(bytes.length)}, too large to parse as one JSON string`, file, format);
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  try {
+    // Windows tools sometimes write a byte-order mark, which JSON.parse rejects.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    JsonStreamReader.readBytes(bytes, {}, { file, format }, options);
+    // The reader accepted it: an unclosed root array the options allow; close it and parse.
+    if (options.allowUnclosedRootArray) {
+      const closed = text.replace(/[\s,]*$/, ']');
+      try {
+        return JSON.parse(closed.charCodeAt(0) === 0xfeff ? closed.slice(1) : closed);
+      } catch {
+        // fall through to JSON.parse's own message
+      }
+    }
+    throw new ProfileImportError(oneLine(`invalid JSON: ${(e as Error).message}`), file, format);
+  }
+}

@@ -1,0 +1,540 @@
+import { ProfileImportError } from '../errors';
+
+/**
+ * What to do with one JSON value, chosen by the caller as the reader walks the document.
+ * The reader dispatches on what it actually finds:
+ * - `value`: the whole value is materialized (JSON.parse of its bytes) and passed; use it for
+ *   small values such as one node or one event.
+ * - `key`: the value must be an object; called once per key, returns the handler for that
+ *   key's value (undefined = skip it).
+ * - `number`: the value must be an array of numbers, delivered one at a time without
+ *   allocating (the fast path for `samples`, `timeDeltas`, `weights`).
+ * - `item`: the value must be an array; called once per element with its index.
+ * - `end`: called when the object or array handled by `key`/`item`/`number` closes.
+ * A handler with none of `value`/`key`/`item`/`number` skips the value.
+ * `key` and `item` may both be set when either form is accepted (trace files are an array
+ * of events or an object holding one).
+ */
+export interface JsonHandler {
+  value?(value: unknown): void;
+  key?(name: string): JsonHandler | undefined;
+  item?(index: number): JsonHandler | undefined;
+  number?(n: number): void;
+  end?(): void;
+}
+
+/** Where errors are reported: the file and format named in ProfileImportError. */
+export interface JsonSource {
+  file: string | undefined;
+  format: string;
+}
+
+export interface JsonReadOptions {
+  /**
+   * Accept a document that is a top-level array missing its final `]` (with or without a
+   * trailing comma), as the Trace Event Format allows for recordings cut short.
+   */
+  allowUnclosedRootArray?: boolean;
+}
+
+const SKIP: JsonHandler = {};
+
+// Container kinds on the reader's stack.
+const OBJECT = 0;
+const ARRAY = 1;
+const NUMBERS = 2;
+
+// What the innermost container expects next.
+const FIRST_KEY_OR_END = 0; // after '{'
+const KEY = 1; // after ',' in an object
+const COLON = 2;
+const MEMBER_VALUE = 3; // after ':'
+const FIRST_VALUE_OR_END = 4; // after '['
+const ELEMENT = 5; // after ',' in an array
+const COMMA_OR_END = 6;
+
+interface Container {
+  kind: number;
+  handler: JsonHandler;
+  state: number;
+  /** Handler for the member value after the colon (objects only). */
+  member: JsonHandler | undefined;
+  /** Current key (objects) for error paths. */
+  key: string;
+  /** Current element index (arrays). */
+  index: number;
+}
+
+/** Returned by scanners when the token may continue in the next chunk. */
+const INCOMPLETE = -1;
+
+/**
+ * An incremental, byte-level JSON reader for documents too large for one string (V8 caps a
+ * string at about 512 MiB, so `JSON.parse` cannot read them). Feed it chunks with `write`,
+ * then call `end`; it calls the handlers as it goes and holds only the unread tail of the
+ * input, plus whatever single value a handler asked to materialize.
+ */
+export class JsonStreamReader {
+  private buf: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  /** Absolute byte offset of buf[0] in the document. */
+  private base = 0;
+  private readonly stack: Container[] = [];
+  private rootState: 'value' | 'done' = 'value';
+  /** Chunks received while waiting for an incomplete token to be completed. */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  /** Do not retry an incomplete token before this many bytes are buffered (keeps retries linear). */
+  private retryAt = 0;
+
+  constructor(
+    private readonly root: JsonHandler,
+    private readonly source: JsonSource,
+    private readonly options: JsonReadOptions = {},
+  ) {}
+
+  /** Reads a whole stream of chunks. */
+  static async read(chunks: AsyncIterable<Uint8Array>, root: JsonHandler, source: JsonSource, options?: JsonReadOptions): Promise<void> {
+    const reader = new JsonStreamReader(root, source, options);
+    for await (const chunk of chunks) reader.write(chunk);
+    reader.end();
+  }
+
+  /** Reads a document already in memory. */
+  static readBytes(bytes: Uint8Array, root: JsonHandler, source: JsonSource, options?: JsonReadOptions): void {
+    const reader = new JsonStreamReader(root, source, options);
+    reader.write(bytes);
+    reader.end();
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.base === 0 && this.buf.length === 0 && this.pendingBytes === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      // a UTF-8 byte-order mark is not part of the document
+      chunk = chunk.subarray(3);
+      this.base = 3;
+    }
+    if (chunk.length === 0) return;
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.buf.length - this.pos + this.pendingBytes < this.retryAt) return;
+    this.absorbPending();
+    this.run(false);
+  }
+
+  end(): void {
+    this.absorbPending();
+    this.run(true);
+    const root = this.stack[0];
+    if (this.options.allowUnclosedRootArray && this.stack.length === 1 && root.kind !== OBJECT && (root.state === COMMA_OR_END || root.state === ELEMENT)) {
+      this.close(this.pos);
+    }
+    if (this.rootState !== 'done' || this.stack.length > 0) {
+      const top = this.stack[this.stack.length - 1];
+      this.fail(true, top ? `expected ${this.expectation(top)}` : 'expected a value', this.base + this.buf.length);
+    }
+  }
+
+  private absorbPending(): void {
+    if (this.pending.length === 0) return;
+    const rest = this.buf.length - this.pos;
+    if (rest === 0 && this.pending.length === 1) {
+      this.base += this.buf.length;
+      this.buf = this.pending[0];
+    } else {
+      const joined = new Uint8Array(rest + this.pendingBytes);
+      joined.set(this.buf.subarray(this.pos), 0);
+      let offset = rest;
+      for (const p of this.pending) {
+        joined.set(p, offset);
+        offset += p.length;
+      }
+      this.base += this.pos;
+      this.buf = joined;
+    }
+    this.pos = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.retryAt = 0;
+  }
+
+  /** Processes as much of the buffer as possible; stops at an incomplete token unless `eof`. */
+  private run(eof: boolean): void {
+    const buf = this.buf;
+    const len = buf.length;
+    let pos = this.pos;
+    const stack = this.stack;
+    while (true) {
+      while (pos < len && isSpace(buf[pos])) pos++;
+      if (pos >= len) break;
+      const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      if (!top) {
+        if (this.rootState === 'done') this.fail(false, 'unexpected content after the end of the document', this.base + pos);
+        const next = this.startValue(this.root, pos, eof);
+        if (next === INCOMPLETE) break;
+        pos = next;
+        this.rootState = 'done';
+        continue;
+      }
+      const c = buf[pos];
+      if (top.kind === NUMBERS && (top.state === ELEMENT || top.state === FIRST_VALUE_OR_END)) {
+        if (c === 0x5d /* ] */ && top.state === FIRST_VALUE_OR_END) {
+          pos = this.close(pos + 1);
+          continue;
+        }
+        const next = this.readNumbers(top, pos, eof);
+        if (next === INCOMPLETE) {
+          pos = this.pos;
+          break;
+        }
+        pos = next;
+        continue;
+      }
+      switch (top.state) {
+        case FIRST_KEY_OR_END:
+        case KEY: {
+          if (c === 0x7d /* } */ && top.state === FIRST_KEY_OR_END) {
+            pos = this.close(pos + 1);
+            continue;
+          }
+          if (c !== 0x22 /* " */) this.fail(false, `expected ${this.expectation(top)}, found ${describe(c)}`, this.base + pos);
+          const end = this.scanString(pos, eof);
+          if (end === INCOMPLETE) break;
+          top.key = this.decodeString(pos, end);
+          top.state = COLON;
+          pos = end;
+          continue;
+        }
+        case COLON:
+          if (c !== 0x3a /* : */) this.fail(false, `expected ':' after key "${top.key}", found ${describe(c)}`, this.base + pos);
+          top.member = top.handler.key ? (top.handler.key(top.key) ?? SKIP) : SKIP;
+          top.state = MEMBER_VALUE;
+          pos++;
+          continue;
+        case MEMBER_VALUE:
+        case FIRST_VALUE_OR_END:
+        case ELEMENT: {
+          if (c === 0x5d /* ] */ && top.state === FIRST_VALUE_OR_END) {
+            pos = this.close(pos + 1);
+            continue;
+          }
+          // An element's handler is asked for once, even when its value spans chunks.
+          let handler = top.member;
+          if (handler === undefined) handler = top.member = top.handler.item ? (top.handler.item(top.index) ?? SKIP) : SKIP;
+          const state = top.state;
+          top.state = COMMA_OR_END;
+          const next = this.startValue(handler, pos, eof);
+          if (next === INCOMPLETE) {
+            top.state = state;
+            break;
+          }
+          top.member = undefined;
+          pos = next;
+          continue;
+        }
+        case COMMA_OR_END: {
+          if (c === 0x2c /* , */) {
+            if (top.kind === OBJECT) top.state = KEY;
+            else {
+              top.index++;
+              top.state = ELEMENT;
+            }
+            pos++;
+            continue;
+          }
+          if ((c === 0x7d && top.kind === OBJECT) || (c === 0x5d && top.kind !== OBJECT)) {
+            pos = this.close(pos + 1);
+            continue;
+          }
+          this.fail(false, `expected ${this.expectation(top)}, found ${describe(c)}`, this.base + pos);
+        }
+      }
+      break;
+    }
+    this.pos = pos;
+    if (pos < len) this.retryAt = 2 * (len - pos);
+  }
+
+  /**
+   * Starts a value at `pos` for `handler`: opens a container or reads a whole value.
+   * Returns the position after what was consumed, or INCOMPLETE.
+   */
+  private startValue(handler: JsonHandler, pos: number, eof: boolean): number {
+    const c = this.buf[pos];
+    if (handler.value) {
+      const end = this.scanValue(pos, eof);
+      if (end === INCOMPLETE) return INCOMPLETE;
+      let value: unknown;
+      try {
+        value = JSON.parse(utf8(this.buf, pos, end));
+      } catch (e) {
+        this.fail(false, `invalid JSON value${this.pathSuffix()}: ${(e as Error).message}`, this.base + pos);
+      }
+      handler.value(value);
+      return end;
+    }
+    if (c === 0x7b /* { */) {
+      if (!handler.key && (handler.item || handler.number)) this.typeError('an array', 'an object', pos);
+      this.stack.push({ kind: OBJECT, handler, state: FIRST_KEY_OR_END, member: undefined, key: '', index: 0 });
+      return pos + 1;
+    }
+    if (c === 0x5b /* [ */) {
+      if (handler.key && !handler.item && !handler.number) this.typeError('an object', 'an array', pos);
+      const kind = handler.number ? NUMBERS : ARRAY;
+      this.stack.push({ kind, handler, state: FIRST_VALUE_OR_END, member: undefined, key: '', index: 0 });
+      return pos + 1;
+    }
+    const end = this.scanScalar(pos, eof);
+    if (end === INCOMPLETE) return INCOMPLETE;
+    if (handler.key || handler.item || handler.number) {
+      this.typeError(handler.key ? 'an object' : 'an array', describeScalar(c), pos);
+    }
+    return end;
+  }
+
+  /** Closes the innermost container; `pos` is just past its closing bracket. */
+  private close(pos: number): number {
+    const top = this.stack.pop()!;
+    top.handler.end?.();
+    return pos;
+  }
+
+  /**
+   * The fast path for arrays of numbers: parses elements and separators in a tight loop.
+   * Returns the position after the array's ']' or the position where input ran out
+   * (stored in this.pos, returning INCOMPLETE).
+   */
+  private readNumbers(top: Container, start: number, eof: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    const onNumber = top.handler.number!;
+    let pos = start;
+    for (;;) {
+      // an element is expected at pos (after '[' or ',')
+      while (pos < len && isSpace(buf[pos])) pos++;
+      if (pos >= len) {
+        this.pos = pos;
+        return INCOMPLETE;
+      }
+      const tokenStart = pos;
+      let c = buf[pos];
+      let negative = false;
+      if (c === 0x2d /* - */) {
+        negative = true;
+        pos++;
+        c = pos < len ? buf[pos] : 0;
+      }
+      let value = 0;
+      let digits = 0;
+      while (pos < len) {
+        c = buf[pos];
+        const d = c - 0x30;
+        if (d < 0 || d > 9) break;
+        value = value * 10 + d;
+        digits++;
+        pos++;
+      }
+      if (pos >= len && !eof) {
+        this.pos = tokenStart;
+        return INCOMPLETE;
+      }
+      if (pos < len && (c === 0x2e || c === 0x65 || c === 0x45) /* . e E */) {
+        const end = this.scanScalar(tokenStart, eof);
+        if (end === INCOMPLETE) {
+          this.pos = tokenStart;
+          return INCOMPLETE;
+        }
+        onNumber(this.parseNumber(tokenStart, end));
+        pos = end;
+      } else {
+        if (digits === 0 || (digits > 1 && buf[tokenStart + (negative ? 1 : 0)] === 0x30) || digits > 15) {
+          if (digits === 0) {
+            const found = tokenStart < len ? describe(buf[tokenStart]) : 'the end of the input';
+            this.fail(tokenStart >= len, `expected a number${this.pathSuffix()}, found ${found}`, this.base + tokenStart);
+          }
+          onNumber(this.parseNumber(tokenStart, pos));
+        } else {
+          onNumber(negative ? -value : value);
+        }
+      }
+      top.state = COMMA_OR_END;
+      while (pos < len && isSpace(buf[pos])) pos++;
+      if (pos >= len) {
+        this.pos = pos;
+        return INCOMPLETE;
+      }
+      c = buf[pos];
+      if (c === 0x2c) {
+        top.index++;
+        top.state = ELEMENT;
+        pos++;
+        continue;
+      }
+      if (c === 0x5d) return this.close(pos + 1);
+      this.fail(false, `expected ',' or ']' after a number${this.pathSuffix()}, found ${describe(c)}`, this.base + pos);
+    }
+  }
+
+  private parseNumber(start: number, end: number): number {
+    const text = utf8(this.buf, start, end);
+    if (!NUMBER.test(text)) this.fail(false, `invalid number "${text.slice(0, 40)}"${this.pathSuffix()}`, this.base + start);
+    return Number(text);
+  }
+
+  /** End of the string starting at `pos` (just past its closing quote), or INCOMPLETE. */
+  private scanString(pos: number, eof: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    let i = pos + 1;
+    while (i < len) {
+      const c = buf[i];
+      if (c === 0x22) return i + 1;
+      if (c === 0x5c /* \ */) i += 2;
+      else {
+        if (c < 0x20) this.fail(false, `control character in a string${this.pathSuffix()}`, this.base + i);
+        i++;
+      }
+    }
+    if (eof) this.fail(true, `unterminated string${this.pathSuffix()}`, this.base + len);
+    return INCOMPLETE;
+  }
+
+  private decodeString(start: number, end: number): string {
+    const buf = this.buf;
+    for (let i = start + 1; i < end - 1; i++) {
+      if (buf[i] === 0x5c) {
+        try {
+          return JSON.parse(utf8(buf, start, end)) as string;
+        } catch (e) {
+          this.fail(false, `invalid string: ${(e as Error).message}`, this.base + start);
+        }
+      }
+    }
+    return utf8(buf, start + 1, end - 1);
+  }
+
+  /** End of a number or literal token, or INCOMPLETE when it may continue in the next chunk. */
+  private scanScalar(pos: number, eof: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    const c = buf[pos];
+    if (c === 0x22) return this.scanString(pos, eof);
+    let i = pos;
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      while (i < len && isNumberByte(buf[i])) i++;
+    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+      const word = c === 0x74 ? TRUE : c === 0x66 ? FALSE : NULL;
+      for (let k = 0; k < word.length; k++, i++) {
+        if (i >= len) break;
+        if (buf[i] !== word[k]) this.fail(false, `invalid literal${this.pathSuffix()}`, this.base + pos);
+      }
+      if (i - pos === word.length) return i;
+    } else {
+      this.fail(false, `expected a value${this.pathSuffix()}, found ${describe(c)}`, this.base + pos);
+    }
+    if (i < len) return i;
+    if (!eof) return INCOMPLETE;
+    if (c === 0x74 || c === 0x66 || c === 0x6e) this.fail(true, `truncated literal${this.pathSuffix()}`, this.base + len);
+    return i;
+  }
+
+  /** End of the complete value starting at `pos` (containers matched by depth), or INCOMPLETE. */
+  private scanValue(pos: number, eof: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    const c = buf[pos];
+    if (c !== 0x7b && c !== 0x5b) return this.scanScalar(pos, eof);
+    let depth = 0;
+    let i = pos;
+    while (i < len) {
+      const b = buf[i];
+      if (b === 0x22) {
+        i++;
+        while (i < len) {
+          const s = buf[i];
+          if (s === 0x22) break;
+          i += s === 0x5c ? 2 : 1;
+        }
+        if (i >= len) break;
+      } else if (b === 0x7b || b === 0x5b) {
+        depth++;
+      } else if (b === 0x7d || b === 0x5d) {
+        if (--depth === 0) return i + 1;
+      }
+      i++;
+    }
+    if (eof) this.fail(true, `expected the end of ${c === 0x7b ? 'an object' : 'an array'}${this.pathSuffix()}`, this.base + len);
+    return INCOMPLETE;
+  }
+
+  private expectation(top: Container): string {
+    switch (top.state) {
+      case FIRST_KEY_OR_END:
+        return 'a key or \'}\'';
+      case KEY:
+        return 'a key';
+      case COLON:
+        return "':'";
+      case MEMBER_VALUE:
+      case ELEMENT:
+        return 'a value';
+      case FIRST_VALUE_OR_END:
+        return "a value or ']'";
+      default:
+        return top.kind === OBJECT ? "',' or '}'" : "',' or ']'";
+    }
+  }
+
+  /** " in $.nodes[3].callFrame" — the path of the value being read, for messages. */
+  private pathSuffix(): string {
+    if (this.stack.length === 0) return '';
+    let path = '$';
+    for (const c of this.stack) {
+      if (c.kind === OBJECT) path += c.state >= COLON ? `.${c.key}` : '';
+      else path += `[${c.index}]`;
+    }
+    return ` in ${path}`;
+  }
+
+  private typeError(expected: string, found: string, pos: number): never {
+    this.fail(false, `expected ${expected}${this.pathSuffix()}, found ${found}`, this.base + pos);
+  }
+
+  private fail(truncated: boolean, message: string, offset: number): never {
+    const line = oneLine(`${truncated ? 'truncated' : 'invalid'} JSON: ${message}`);
+    throw new ProfileImportError(line, this.source.file, this.source.format, `byte ${offset}`);
+  }
+}
+
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const TRUE = [0x74, 0x72, 0x75, 0x65];
+const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
+const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function isNumberByte(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+}
+
+function utf8(buf: Uint8Array, start: number, end: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
+}
+
+/** Messages quote input (keys, JSON.parse's excerpt); keep them on one printable line. */
+export function oneLine(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function describe(c: number): string {
+  if (c >= 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`;
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+function describeScalar(c: number): string {
+  if (c === 0x22) return 'a string';
+  if (c === 0x74 || c === 0x66) return 'a boolean';
+  if (c === 0x6e) return 'null';
+  return 'a number';
+}

@@ -1,0 +1,169 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProfileImportError } from '../../../src/core/profile/errors';
+import { JsonStreamReader, type JsonHandler } from '../../../src/core/profile/json/stream';
+import { FIXTURES } from './support';
+
+const SOURCE = { file: 'doc.json', format: 'test' };
+
+/**
+ * Rebuilds a document through the streaming handlers, choosing for each value the handler a
+ * real importer would (the shape comes from `shape`, the data from the stream): arrays of
+ * numbers via `number`, other arrays via `item`, objects via `key`, and every other object
+ * member plus all scalars materialized via `value`, so every path of the reader runs.
+ */
+function mirror(shape: unknown, set: (v: unknown) => void, materialize = false): JsonHandler {
+  if (materialize || shape === null || typeof shape !== 'object') return { value: set };
+  if (Array.isArray(shape)) {
+    const out: unknown[] = [];
+    if (shape.length > 0 && shape.every((x) => typeof x === 'number')) {
+      return { number: (n) => out.push(n), end: () => set(out) };
+    }
+    return { item: (i) => mirror(shape[i], (v) => (out[i] = v)), end: () => set(out) };
+  }
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  return {
+    key: (k) => mirror((shape as Record<string, unknown>)[k], (v) => (out[k] = v), count++ % 2 === 1),
+    end: () => set(out),
+  };
+}
+
+/** Materializes `text` with the stream reader, fed in chunks of the given sizes. */
+function streamParse(bytes: Uint8Array, chunkSizes: number[], handler?: JsonHandler): unknown {
+  let result: unknown;
+  const reader = new JsonStreamReader(handler ?? { value: (v) => (result = v) }, SOURCE);
+  let offset = 0;
+  let i = 0;
+  while (offset < bytes.length) {
+    const size = chunkSizes[i++ % chunkSizes.length];
+    reader.write(bytes.subarray(offset, offset + size));
+    offset += size;
+  }
+  reader.end();
+  return result;
+}
+
+function numbersOf(bytes: Uint8Array, chunkSizes: number[]): number[] {
+  const out: number[] = [];
+  streamParse(bytes, chunkSizes, { number: (n) => out.push(n) });
+  return out;
+}
+
+function errorOf(fn: () => unknown): ProfileImportError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ProfileImportError, `expected ProfileImportError, got ${e}`);
+    return e;
+  }
+  assert.fail('expected an error');
+}
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+describe('JsonStreamReader', () => {
+  it('reads arrays of numbers in any chunking, like JSON.parse', () => {
+    const text = '[0, -1, 12345678901234567, 3.25, -4e3, 5E-2, 1e+2, 0.5 ,\n 99]';
+    for (const sizes of [[1], [2], [3, 1], [7], [1000]]) {
+      assert.deepEqual(numbersOf(enc(text), sizes), JSON.parse(text), `chunks ${sizes}`);
+    }
+    assert.deepEqual(numbersOf(enc('[]'), [1]), []);
+    assert.deepEqual(numbersOf(enc('\uFEFF[7, 8]'), [5]), [7, 8], 'a byte-order mark is skipped');
+  });
+
+  it('rebuilds nested documents through key/item/value handlers in any chunking', () => {
+    const doc = {
+      nodes: [
+        { id: 1, callFrame: { functionName: 'a "quoted" \u00e9\u4e2d \\ name', url: 'file:///x.js' }, children: [2, 3] },
+        { id: 2, callFrame: { functionName: '', url: '' }, positionTicks: [{ line: 3, ticks: 7 }] },
+      ],
+      empty: {},
+      list: [[], [1, [2, { a: null }]], true, false, null, 'x'],
+      'k\u00e9y': -0.5,
+    };
+    const bytes = enc(JSON.stringify(doc, null, 1));
+    for (const sizes of [[1], [2, 5], [13], [bytes.length]]) {
+      let result: unknown;
+      streamParse(bytes, sizes, mirror(doc, (v) => (result = v)));
+      assert.deepEqual(result, doc, `chunks ${sizes}`);
+    }
+  });
+
+  it('reads an async stream of chunks', async () => {
+    const out: number[] = [];
+    async function* chunks() {
+      yield enc('{"samples": [1, 2');
+      yield enc('3, 4]}');
+    }
+    await JsonStreamReader.read(chunks(), { key: () => ({ number: (n) => out.push(n) }) }, SOURCE);
+    assert.deepEqual(out, [1, 23, 4]);
+  });
+
+  it('visits only the keys asked for and skips the rest without materializing it', () => {
+    const seen: string[] = [];
+    const samples: number[] = [];
+    const text = '{"skipMe": {"deep": [1, {"x": "]}"}]}, "samples": [5, 6], "after": "ok"}';
+    streamParse(enc(text), [3], {
+      key(name) {
+        seen.push(name);
+        return name === 'samples' ? { number: (n) => samples.push(n) } : undefined;
+      },
+    });
+    assert.deepEqual(seen, ['skipMe', 'samples', 'after']);
+    assert.deepEqual(samples, [5, 6]);
+  });
+
+  it('asks for an element handler once even when the element spans chunks', () => {
+    const asked: number[] = [];
+    const values: unknown[] = [];
+    streamParse(enc('[{"a": 1}, {"b": [1, 2, 3]}]'), [2], {
+      item(index) {
+        asked.push(index);
+        return { value: (v) => values.push(v) };
+      },
+    });
+    assert.deepEqual(asked, [0, 1]);
+    assert.deepEqual(values, [{ a: 1 }, { b: [1, 2, 3] }]);
+  });
+
+  it('reports truncation and syntax errors with the byte offset', () => {
+    const truncated = errorOf(() => streamParse(enc('{"samples": [1, 2, 3'), [4], { key: () => ({ number: () => {} }) }));
+    assert.match(truncated.message, /^truncated JSON: expected ',' or '\]'/);
+    assert.equal(truncated.position, 'byte 20');
+    assert.equal(truncated.file, 'doc.json');
+    assert.equal(truncated.format, 'test');
+
+    const bad = errorOf(() => streamParse(enc('{"samples": [1, 2 x]}'), [100], { key: () => ({ number: () => {} }) }));
+    assert.match(bad.message, /^invalid JSON: expected ',' or '\]' after a number in \$\.samples\[1\], found 'x'/);
+    assert.equal(bad.position, 'byte 18');
+
+    const wrongType = errorOf(() => streamParse(enc('{"samples": {"a": 1}}'), [100], { key: () => ({ number: () => {} }) }));
+    assert.match(wrongType.message, /expected an array in \$\.samples, found an object/);
+
+    assert.match(errorOf(() => streamParse(enc('[1, 2] 3'), [100], { number: () => {} })).message, /after the end of the document/);
+    assert.match(errorOf(() => streamParse(enc(''), [1])).message, /^truncated JSON: expected a value/);
+    assert.match(errorOf(() => streamParse(enc('{"a": "unterminated'), [3], { key: () => ({ value: () => {} }) })).message, /^truncated JSON: expected the end|^truncated JSON: unterminated/);
+    assert.match(errorOf(() => streamParse(enc('[01]'), [100], { number: () => {} })).message, /invalid number "01"/);
+    assert.match(errorOf(() => streamParse(enc('[tru'), [2], { item: () => ({}) })).message, /^truncated JSON: truncated literal/);
+  });
+
+  it('equals JSON.parse on every cpuprofile and trace-event fixture, in small chunks', () => {
+    for (const format of ['cpuprofile', 'trace-event']) {
+      const dir = path.join(FIXTURES, format);
+      for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.json') || f.endsWith('.cpuprofile'))) {
+        const bytes = fs.readFileSync(path.join(dir, name));
+        let expected: unknown;
+        try {
+          expected = JSON.parse(bytes.toString('utf8'));
+        } catch {
+          continue; // partial traces are not JSON; their importer repairs them
+        }
+        let result: unknown;
+        streamParse(bytes, [4093], mirror(expected, (v) => (result = v)));
+        assert.deepEqual(result, expected, name);
+      }
+    }
+  });
+});
