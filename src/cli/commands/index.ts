@@ -1,7 +1,27 @@
 import type { CliCommand } from '../command';
 import { verifyCommand } from './verify';
+import { whyCommand } from './why';
+import { askCommand } from './ask';
+import { serveCommand } from './serve';
+import { detectCommand } from './detect';
+import { scanCommand } from './scan';
+import { mcpCommand } from './mcp';
+import { profileConvert } from './profile-convert';
+import { profileDiff } from './profile-diff';
+import { profileLines } from './profile-lines';
+import { profileSummary } from './profile-summary';
 
 /** Every CLI command, in the order `hotpath --help` lists them. */
 export const commands: CliCommand[] = [
+  profileSummary,
+  profileLines,
+  profileDiff,
+  profileConvert,
+  whyCommand,
+  askCommand,
   verifyCommand,
+  serveCommand,
+  detectCommand,
+  scanCommand,
+  mcpCommand,
 ];
