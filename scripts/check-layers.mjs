@@ -2,6 +2,7 @@
 //   src/core     never imports vscode, src/extension, src/service, src/cli or webview;
 //   src/service  never imports vscode, src/extension, src/core/agent or webview;
 //   webview/     imports neither vscode, Node built-ins, nor src/extension|service|cli;
+//   src/mcp      never imports vscode, src/extension, src/cli, src/service or webview;
 //   only src/extension imports vscode.
 // Exits 1 listing every violation as file:line.
 // Usage: node scripts/check-layers.mjs [ROOT]
@@ -62,6 +63,12 @@ const rules = [
       t === 'vscode' ? 'webview must not import vscode' :
       nodeBuiltins.has(t) ? `webview must not import the Node module ${t}` :
       /^src\/(extension|service|cli)(\/|$)/.test(t) ? `webview must not import ${t}` : null,
+  },
+  {
+    layer: 'src/mcp',
+    forbid: (t) =>
+      t === 'vscode' ? 'src/mcp must not import vscode' :
+      /^(src\/(extension|cli|service)|webview)(\/|$)/.test(t) ? `src/mcp must not import ${t}` : null,
   },
   {
     layer: 'src/cli',

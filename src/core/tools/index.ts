@@ -7,6 +7,7 @@ import { getHotLines } from './get-hot-lines';
 import { getHotspots } from './get-hotspots';
 import { gitBlame, gitDiff, gitLog, gitShowCommit } from './git-tools';
 import { listProfiles } from './list-profiles';
+import { loadProfile } from './load-profile';
 import { proposeEdit } from './propose-edit';
 import { readFile } from './read-file';
 import { runBenchmark } from './run-benchmark';
@@ -20,6 +21,7 @@ export { ProfileCatalog, type ConfirmRequest, type LanguageServer, type ToolCont
 /** Every tool, grouped as the issue lists them: profiles, code, history, skills, change. */
 export const allTools: readonly Tool[] = [
   listProfiles,
+  loadProfile,
   getHotspots,
   getHotLines,
   getCallPaths,
