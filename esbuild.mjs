@@ -1,10 +1,14 @@
 // Bundles every entry point: the extension (vscode external), the CLI, the service,
 // the profile-import worker and the webview (browser). `--production` minifies.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+
+const require = createRequire(import.meta.url);
 
 const node = {
   bundle: true,
@@ -15,7 +19,16 @@ const node = {
   minify: production,
   logLevel: 'warning',
   // native or wasm-loading packages stay outside the bundle and ship in node_modules
-  external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', 'web-tree-sitter', '@vscode/tree-sitter-wasm'],
+  external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', '@vscode/tree-sitter-wasm', 'web-tree-sitter/tree-sitter.wasm'],
+  plugins: [
+    {
+      // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle lacks
+      name: 'web-tree-sitter-cjs',
+      setup(build) {
+        build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+      },
+    },
+  ],
 };
 
 const entries = [
@@ -34,6 +47,16 @@ const entries = [
     logLevel: 'warning',
   },
 ].filter((e) => existsSync(e.entryPoints[0]));
+
+// The tree-sitter runtime and the grammars the skills use, beside the bundles (dist/wasm/), so
+// the packaged extension needs no node_modules for them (src/core/skills/grammars.ts looks
+// there first).
+const grammarDir = join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+mkdirSync('dist/wasm', { recursive: true });
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/wasm/tree-sitter.wasm');
+for (const grammar of ['javascript', 'typescript', 'tsx', 'python', 'go', 'java']) {
+  copyFileSync(join(grammarDir, `tree-sitter-${grammar}.wasm`), `dist/wasm/tree-sitter-${grammar}.wasm`);
+}
 
 if (watch) {
   for (const e of entries) await (await esbuild.context(e)).watch();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 
@@ -39,16 +40,26 @@ export const grammarsOfLanguage: Record<string, readonly GrammarId[]> = {
 let initialized: Promise<void> | undefined;
 const languages = new Map<GrammarId, Promise<Language>>();
 
-function wasmDir(): string {
-  return join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+/**
+ * Where the grammars live: `wasm/` beside the bundle (dist/, as packaged in the .vsix), else
+ * the npm packages (running from source or tests).
+ */
+function wasmFiles(): { grammars: string; runtime: string } {
+  const bundled = join(__dirname, 'wasm');
+  if (existsSync(join(bundled, 'tree-sitter.wasm'))) return { grammars: bundled, runtime: join(bundled, 'tree-sitter.wasm') };
+  return {
+    grammars: join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm'),
+    runtime: require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  };
 }
 
 /** Loads a grammar once per process; later calls share the same promise. */
 export function loadGrammar(id: GrammarId): Promise<Language> {
   let lang = languages.get(id);
   if (!lang) {
-    initialized ??= Parser.init();
-    lang = initialized.then(() => Language.load(join(wasmDir(), `tree-sitter-${id}.wasm`)));
+    const files = wasmFiles();
+    initialized ??= Parser.init({ locateFile: () => files.runtime });
+    lang = initialized.then(() => Language.load(join(files.grammars, `tree-sitter-${id}.wasm`)));
     languages.set(id, lang);
   }
   return lang;
