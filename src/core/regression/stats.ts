@@ -1,5 +1,5 @@
 /**
- * Small, dependency-free statistics for change-point significance: Welch's t-test, the
+ * Small, dependency-free statistics for change-point significance: Student's t-test, the
  * Mann–Whitney rank test and the distributions they need. Accurate in the far tail
  * (p-values around 1e-6 matter here), which rules out the short textbook approximations.
  */
@@ -115,36 +115,40 @@ export interface TwoSampleResult {
   pValue: number;
   /** after.mean − before.mean. */
   difference: number;
-  /** 95% confidence interval of the difference (Welch). */
+  /** 95% confidence interval of the difference. */
   ci95: [number, number];
 }
 
-/** Welch's unequal-variance t-test of `after` against `before`, with a 95% CI of the mean difference. */
-export function welchTest(before: Moments, after: Moments): TwoSampleResult {
+/**
+ * Student's two-sample t-test (pooled variance) of `after` against `before`. Pooled on
+ * purpose: the segment before a change is usually long, and pooling lets its variance
+ * estimate sharpen the test of a short segment after (Welch would fall back to the short
+ * side's few degrees of freedom and lose power right when a change is young).
+ */
+export function studentTest(before: Moments, after: Moments): TwoSampleResult {
   const difference = after.mean - before.mean;
-  const va = before.variance / before.n;
-  const vb = after.variance / after.n;
-  const se2 = va + vb;
-  if (!(se2 > 0)) {
+  const { se, df } = pooledError(before, after);
+  if (!(se > 0)) {
     // Two constant segments: any difference is certain, none is no evidence at all.
-    const p = difference === 0 ? 1 : 0;
-    return { pValue: p, difference, ci95: [difference, difference] };
+    return { pValue: difference === 0 ? 1 : 0, difference, ci95: [difference, difference] };
   }
-  const se = Math.sqrt(se2);
-  const df = (se2 * se2) / ((va * va) / Math.max(1, before.n - 1) + (vb * vb) / Math.max(1, after.n - 1));
   const q = studentQuantile(0.05, df);
   return { pValue: studentTwoSidedP(difference / se, df), difference, ci95: [difference - q * se, difference + q * se] };
 }
 
-/** Welch t-test p-value only (the hot path: no quantile search). */
-export function welchPValue(before: Moments, after: Moments): number {
+/** Student's t-test p-value only (the hot path: no quantile search). */
+export function studentPValue(before: Moments, after: Moments): number {
   const difference = after.mean - before.mean;
-  const va = before.variance / before.n;
-  const vb = after.variance / after.n;
-  const se2 = va + vb;
-  if (!(se2 > 0)) return difference === 0 ? 1 : 0;
-  const df = (se2 * se2) / ((va * va) / Math.max(1, before.n - 1) + (vb * vb) / Math.max(1, after.n - 1));
-  return studentTwoSidedP(difference / Math.sqrt(se2), df);
+  const { se, df } = pooledError(before, after);
+  if (!(se > 0)) return difference === 0 ? 1 : 0;
+  return studentTwoSidedP(difference / se, df);
+}
+
+/** Standard error of the mean difference with pooled variance, and its degrees of freedom. */
+export function pooledError(before: Moments, after: Moments): { se: number; df: number } {
+  const df = before.n + after.n - 2;
+  const pooled = df > 0 ? ((before.n - 1) * before.variance + (after.n - 1) * after.variance) / df : 0;
+  return { se: Math.sqrt(pooled * (1 / before.n + 1 / after.n)), df: Math.max(1, df) };
 }
 
 /**
@@ -152,26 +156,34 @@ export function welchPValue(before: Moments, after: Moments): number {
  * approximation with tie correction and continuity correction. Rank-based, so one outlier
  * or a second mode cannot swing it the way they swing a mean.
  */
-export function mannWhitneyPValue(values: ArrayLike<number>, from: number, split: number, to: number, scratch?: Float64Array): number {
+export function mannWhitneyPValue(values: ArrayLike<number>, from: number, split: number, to: number): number {
   const n1 = split - from;
   const n2 = to - split;
   const n = n1 + n2;
   if (n1 < 1 || n2 < 1) return 1;
-  // Sort (value, side) pairs packed as indices to avoid allocating objects.
-  const order = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) order[i] = from + i;
-  const idx = Array.from(order);
-  idx.sort((a, b) => values[a] - values[b]);
+  // Each side sorted natively (no comparator: much faster), then merged to rank the ties.
+  const x = Float64Array.from({ length: n1 }, (_, i) => values[from + i]).sort();
+  const y = Float64Array.from({ length: n2 }, (_, i) => values[split + i]).sort();
+  let i = 0;
+  let j = 0;
   let rankSumAfter = 0;
   let tieTerm = 0;
-  for (let i = 0; i < n; ) {
-    let j = i + 1;
-    while (j < n && values[idx[j]] === values[idx[i]]) j++;
-    const rank = (i + 1 + j) / 2;
-    const t = j - i;
+  while (i < n1 || j < n2) {
+    const v = j >= n2 || (i < n1 && x[i] <= y[j]) ? x[i] : y[j];
+    let ti = 0;
+    let tj = 0;
+    while (i < n1 && x[i] === v) {
+      i++;
+      ti++;
+    }
+    while (j < n2 && y[j] === v) {
+      j++;
+      tj++;
+    }
+    const t = ti + tj;
+    // Ranks i+j−t+1 … i+j share their mean.
+    rankSumAfter += tj * (i + j - (t - 1) / 2);
     if (t > 1) tieTerm += t * t * t - t;
-    for (let k = i; k < j; k++) if (idx[k] >= split) rankSumAfter += rank;
-    i = j;
   }
   const u = rankSumAfter - (n2 * (n2 + 1)) / 2;
   const mean = (n1 * n2) / 2;

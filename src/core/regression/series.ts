@@ -1,0 +1,79 @@
+/**
+ * Per-function series from per-window profile aggregates. A function's share of samples is
+ * far less noisy than a service-level metric (FBDetect: a 0.05% service-level change is a ~5%
+ * change of the subroutine that caused it), so detection runs on these series.
+ *
+ * The input is plain numbers, so the service, the CLI or a test can feed it without a profile
+ * in hand.
+ */
+
+/** One profile window, reduced to what detection needs. */
+export interface WindowAggregate {
+  /** Window time (ms since the epoch, or any increasing number). */
+  time: number;
+  /** Function → share of samples whose stack contains it (0..1). */
+  inclusive: ReadonlyMap<string, number>;
+  /** Function → share of samples whose leaf it is (0..1). */
+  self: ReadonlyMap<string, number>;
+  /** Function → the functions seen calling it in this window. */
+  callers?: ReadonlyMap<string, Iterable<string>>;
+}
+
+export interface FunctionSeries {
+  function: string;
+  times: number[];
+  /** Inclusive share per window; 0 where the function was not sampled. */
+  inclusive: number[];
+  /** Self share per window; 0 where the function was not sampled. */
+  self: number[];
+}
+
+export interface SeriesSet {
+  times: number[];
+  functions: Map<string, FunctionSeries>;
+  /** Function → its callers, over all windows. */
+  callers: Map<string, Set<string>>;
+}
+
+/**
+ * Turns windows (in any order) into one series per function. A function absent from a window
+ * was not sampled there, which is a share of 0, not a missing value.
+ */
+export function functionSeries(windows: readonly WindowAggregate[], options: { minPeakShare?: number } = {}): SeriesSet {
+  const sorted = [...windows].sort((a, b) => a.time - b.time);
+  const times = sorted.map((w) => w.time);
+  const names = new Set<string>();
+  for (const w of sorted) {
+    for (const name of w.inclusive.keys()) names.add(name);
+    for (const name of w.self.keys()) names.add(name);
+  }
+  const minPeak = options.minPeakShare ?? 0;
+  const functions = new Map<string, FunctionSeries>();
+  for (const name of names) {
+    const inclusive = sorted.map((w) => w.inclusive.get(name) ?? 0);
+    const self = sorted.map((w) => w.self.get(name) ?? 0);
+    // Functions that never reach the floor cannot carry a regression worth a report.
+    if (peak(inclusive) < minPeak && peak(self) < minPeak) continue;
+    functions.set(name, { function: name, times, inclusive, self });
+  }
+  const callers = new Map<string, Set<string>>();
+  for (const w of sorted) {
+    for (const [callee, cs] of w.callers ?? []) {
+      let set = callers.get(callee);
+      if (!set) callers.set(callee, (set = new Set()));
+      for (const c of cs) if (c !== callee) set.add(c);
+    }
+  }
+  return { times, functions, callers };
+}
+
+function peak(values: number[]): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
+/** True when `a` calls `b` or `b` calls `a` (directly). */
+export function areRelated(callers: ReadonlyMap<string, ReadonlySet<string>>, a: string, b: string): boolean {
+  return (callers.get(b)?.has(a) ?? false) || (callers.get(a)?.has(b) ?? false);
+}
