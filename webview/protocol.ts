@@ -12,11 +12,11 @@ import { z } from 'zod';
 const weightUnit = z.enum(['samples', 'nanoseconds', 'microseconds', 'milliseconds', 'seconds', 'bytes', 'objects', 'count']);
 
 const int32s = z
-  .union([z.instanceof(Int32Array), z.array(z.number().int())])
-  .transform((a) => (a instanceof Int32Array ? a : Int32Array.from(a)));
+  .union([z.custom<Int32Array>((v) => v instanceof Int32Array, 'expected an Int32Array'), z.array(z.number().int())])
+  .transform((a): Int32Array => (a instanceof Int32Array ? a : Int32Array.from(a)));
 const float64s = z
-  .union([z.instanceof(Float64Array), z.array(z.number())])
-  .transform((a) => (a instanceof Float64Array ? a : Float64Array.from(a)));
+  .union([z.custom<Float64Array>((v) => v instanceof Float64Array, 'expected a Float64Array'), z.array(z.number())])
+  .transform((a): Float64Array => (a instanceof Float64Array ? a : Float64Array.from(a)));
 
 export const wireFrameSchema = z.object({
   name: z.string(),
@@ -62,6 +62,33 @@ export const toWebviewSchemas = {
     profiles: z.array(wireProfileSchema).min(1),
     activeIndex: z.number().int().nonnegative(),
   }),
+  /**
+   * A differential flame graph: `profile` is the union call tree weighted by the after-profile;
+   * `beforeTotal` holds each node's weight in the before-profile, so the view colours nodes by
+   * the change in their share of the total. `changes` are the top gains and losses.
+   */
+  'diff/load': z.object({
+    type: z.literal('diff/load'),
+    before: z.string(),
+    after: z.string(),
+    profile: wireProfileSchema,
+    beforeTotal: float64s,
+    beforeTotalWeight: z.number().nonnegative(),
+    changes: z.array(
+      z.object({
+        name: z.string(),
+        file: z.string().optional(),
+        line: z.number().int().positive().optional(),
+        beforePercent: z.number(),
+        afterPercent: z.number(),
+        delta: z.number(),
+      }),
+    ),
+  }),
+  /** The file could not be imported: one line naming the file, the format and the problem. */
+  'profile/error': z.object({ type: z.literal('profile/error'), message: z.string() }),
+  /** Show one function: highlight it and zoom to its heaviest occurrence. */
+  'flame/focus': z.object({ type: z.literal('flame/focus'), name: z.string() }),
   /** Answer to `source/reveal` when the frame cannot be opened. */
   'source/unavailable': z.object({ type: z.literal('source/unavailable'), frame: z.number().int(), reason: z.string() }),
 } as const;

@@ -74,3 +74,14 @@ export function frameFill(name: string, palette: readonly Rgba[], background: Rg
   const shade = ((h >>> 8) % 5) / 5; // 0, 0.2, … 0.8
   return mix(base, background, shade * 0.35);
 }
+
+/**
+ * Fill for a node of a differential flame graph: `delta` is the change of its share of the
+ * total in percentage points; gains shade toward `gain`, losses toward `loss`, saturating at
+ * `scale` points, and an unchanged node keeps the `neutral` colour.
+ */
+export function diffFill(delta: number, scale: number, gain: Rgba, loss: Rgba, neutral: Rgba): Rgba {
+  if (!(scale > 0) || delta === 0) return neutral;
+  const t = Math.min(1, Math.abs(delta) / scale);
+  return mix(neutral, delta > 0 ? gain : loss, 0.25 + 0.75 * t);
+}

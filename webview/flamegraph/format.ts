@@ -14,6 +14,7 @@ export function formatWeight(value: number, unit: Unit): string {
   const scale = timeScale[unit];
   if (scale !== undefined) {
     const ns = value * scale;
+    if (ns === 0) return '0 ms';
     if (ns >= 1e9) return `${trim(ns / 1e9)} s`;
     if (ns >= 1e6) return `${trim(ns / 1e6)} ms`;
     if (ns >= 1e3) return `${trim(ns / 1e3)} µs`;

@@ -98,10 +98,10 @@ export function timeOrderedLayout(profile: WireProfile): FlameLayout | undefined
 
   const depths = depthsOf(profile);
   let cap = 1024;
-  let x = new Float64Array(cap);
-  let width = new Float64Array(cap);
-  let depth = new Int32Array(cap);
-  let node = new Int32Array(cap);
+  let x: Float64Array = new Float64Array(cap);
+  let width: Float64Array = new Float64Array(cap);
+  let depth: Int32Array = new Int32Array(cap);
+  let node: Int32Array = new Int32Array(cap);
   let count = 0;
   let rows = 0;
   // open[d] = index of the rectangle currently open on row d
