@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// `npm run demo`: Hotpath's main job, end to end, on real data and with nothing to configure.
+//  1. a git repository of a small Node service with 20 commits (.demo/orders-service)
+//  2. the profile service on 127.0.0.1 with its SQLite store
+//  3. every commit: a deploy event and real `node --cpu-prof` profiles of its workload
+//  4. the regression found, its suspect commit, "why is this hot?", the fix as a diff, and the
+//     verified before/after benchmark
+//  5. how to see the same in VS Code (`npm run demo -- --vscode` starts one)
+// A second run reuses the repository and the captured profiles.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildRepository, COMMITS, REFACTOR, REGRESSION } from './demo/history.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const demo = path.join(root, '.demo');
+const repo = path.join(demo, 'orders-service');
+const cache = path.join(demo, 'profiles');
+const data = path.join(demo, 'service-data');
+const cli = path.join(root, 'dist', 'cli.js');
+const PER_COMMIT = 3;
+const started = Date.now();
+
+const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const step = (n, text) => console.log(`\n${bold(`[${n}/5] ${text}`)}`);
+const note = (text) => console.log(`      ${text}`);
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+
+function hotpath(args, options = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: options.cwd ?? repo, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`hotpath ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+async function post(url, body, type) {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': type } });
+  if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+function startService() {
+  const config = path.join(demo, 'hotpath.json');
+  // Runtime frames (GC, node internals) are on every stack and cannot be blamed on a commit.
+  fs.writeFileSync(config, JSON.stringify({ detection: { ignore: ['^\\([^)]*\\)$', '\\(node:'] } }));
+  fs.rmSync(data, { recursive: true, force: true });
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data', data, '--repo', `orders-service=${repo}`, '--config', config, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ child, url: JSON.parse(line).url });
+    });
+    child.on('exit', (code) => reject(new Error(`hotpath serve exited with ${code}: ${err}`)));
+  });
+}
+
+/** Real profiles of a commit's workload, captured once and reused by later runs. */
+function profilesOf(commit) {
+  const dir = path.join(cache, commit.hash);
+  const done = path.join(dir, 'complete');
+  if (!fs.existsSync(done)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    execFileSync('git', ['-C', repo, 'checkout', '-q', commit.hash]);
+    for (let k = 0; k < PER_COMMIT; k++) {
+      const out = path.join(dir, String(k));
+      execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${out}`, 'workload.js'], { cwd: repo, stdio: 'ignore' });
+    }
+    fs.writeFileSync(done, '');
+  }
+  return Array.from({ length: PER_COMMIT }, (_, k) => {
+    const out = path.join(dir, String(k));
+    return path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.cpuprofile')));
+  });
+}
+
+async function main() {
+  if (!fs.existsSync(cli)) execFileSync(process.execPath, [path.join(root, 'esbuild.mjs')], { cwd: root, stdio: 'inherit' });
+  fs.mkdirSync(demo, { recursive: true });
+
+  step(1, `A Node service with ${COMMITS} commits`);
+  const commits = buildRepository(repo);
+  note(`${repo} (commit ${REFACTOR + 1} refactors the parser, commit ${REGRESSION + 1} "simplifies" the VIP check)`);
+
+  step(2, 'The profile service with its embedded SQLite store');
+  const service = await startService();
+  note(`listening on ${service.url}, data in ${path.relative(root, data)}`);
+
+  try {
+    step(3, `Deploys and real profiles (node --cpu-prof, ${PER_COMMIT} per commit)`);
+    const t0 = Date.parse('2026-06-01T00:00:00Z');
+    let window = 0;
+    for (const [i, commit] of commits.entries()) {
+      const files = profilesOf(commit);
+      await post(`${service.url}/api/v1/events`, JSON.stringify({ events: [{ service: 'orders-service', commit: commit.hash, time: t0 + window * 60_000 }] }), 'application/json');
+      for (const file of files) {
+        const q = new URLSearchParams({ service: 'orders-service', commit: commit.hash, time: String(t0 + window * 60_000), version: `deploy-${i + 1}` });
+        await post(`${service.url}/api/v1/profiles?${q}`, fs.readFileSync(file), 'application/octet-stream');
+        window++;
+      }
+      const line = `      deploy ${String(i + 1).padStart(2)}/${COMMITS} ${commit.hash.slice(0, 8)} ${commit.subject.padEnd(56).slice(0, 56)} ${elapsed()}`;
+      if (process.stdout.isTTY) process.stdout.write(`\r${line}${i + 1 === COMMITS ? '\n' : ''}`);
+      else console.log(line);
+    }
+    execFileSync('git', ['-C', repo, 'checkout', '-q', 'main']);
+
+    step(4, 'What the service found, why, the fix, and its measured effect');
+    const { regressions } = await (await fetch(`${service.url}/api/v1/regressions?service=orders-service`)).json();
+    const open = regressions.filter((r) => r.status !== 'false_positive');
+    note(`${open.length} regression${open.length === 1 ? '' : 's'} reported${regressions.length > open.length ? ` (${regressions.length - open.length} filtered)` : ''}:`);
+    for (const r of regressions) {
+      const cp = r.evidence.changePoint;
+      note(`- ${r.function.name}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU (p = ${cp.pValue.toExponential(1)})${r.evidence.filter ? `, filtered: ${r.evidence.filter}` : ''}`);
+    }
+    // The function whose own share grew most explains the others (its callers grew through it).
+    const headline = [...open].sort((a, b) => b.evidence.changePoint.after / b.evidence.changePoint.before - a.evidence.changePoint.after / a.evidence.changePoint.before)[0];
+    if (!headline) throw new Error('the service reported no regression');
+    const suspects = headline.evidence.suspects ?? [];
+    note('');
+    note(`Suspect commits for ${headline.function.name}, most likely first:`);
+    for (const [rank, s] of suspects.slice(0, 3).entries()) {
+      const why = (s.evidence ?? []).filter(Boolean).join('; ') || 'did not touch the regressed code';
+      note(`  ${rank + 1}. ${s.sha.slice(0, 8)} ${s.subject} (score ${Number(s.score).toFixed(2)}): ${why}`);
+    }
+
+    const after = profilesOf(commits[commits.length - 1])[0];
+    const whyJson = JSON.parse(hotpath(['why', '--profile', after, '--workspace', repo, '--function', headline.function.name, '--json']));
+    console.log('');
+    console.log(hotpath(['why', '--profile', after, '--workspace', repo, '--function', headline.function.name]).replace(/^/gm, '      '));
+    const proposal = whyJson.targets[0]?.findings.find((f) => f.proposal)?.proposal;
+    if (!proposal) throw new Error('no edit was proposed');
+    const patch = path.join(demo, 'fix.diff');
+    fs.writeFileSync(patch, proposal.diff);
+    note(`Verifying ${path.relative(root, patch)} with \`node bench/report.js\` (interleaved runs in temporary git worktrees)…`);
+    console.log(hotpath(['verify', '--bench', 'node bench/report.js', '--patch', patch, '--runs', '20']).replace(/^/gm, '      '));
+
+    step(5, 'The same in VS Code');
+    const vsix = path.join(root, `hotpath-${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version}.vsix`);
+    note(`npm run package                       # builds ${path.relative(root, vsix)}`);
+    note(`code --install-extension ${path.relative(root, vsix)}`);
+    note(`code ${path.relative(root, repo)}       # then open .demo/profiles/*/0/*.cpuprofile`);
+    note(`setting "hotpath.service.url": "${service.url}" while this demo's service runs (or leave it empty: the extension starts its own)`);
+    note('npm run demo -- --vscode               # a real VS Code in your browser with all of this open');
+    note(`done in ${elapsed()}`);
+  } finally {
+    service.child.kill('SIGTERM');
+    await new Promise((r) => service.child.on('exit', r));
+  }
+}
+
+main().catch((e) => {
+  console.error(`\ndemo failed: ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RegressionDetection, defaultDetectionOptions } from '../../../src/service/detection';
+import { GitRepository } from '../../../src/service/git';
+import { SqliteProfileStore } from '../../../src/service/store/sqlite';
+import type { NewRegression } from '../../../src/service/store/store';
+import { seeded, tempDir } from './support';
+
+/** Feeds windows of `hot` at the given shares (plus noise) through the store and the detector. */
+function run(shares: number[], order: number[] = shares.map((_, i) => i)): NewRegression[] {
+  const store = new SqliteProfileStore(':memory:');
+  const detection = new RegressionDetection(store, defaultDetectionOptions);
+  const random = seeded(11);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const noisy = shares.map((s) => s + 0.004 * gauss());
+  const found: NewRegression[] = [];
+  try {
+    for (const i of order) {
+      // hot's rise displaces unrelated work (rest), not its caller's own time: no cost shift.
+      const functions = [
+        { name: 'main', file: 'a.js', line: 1, endLine: 1, inclusive: 1, self: 0.1 },
+        { name: 'hot', file: 'a.js', line: 5, endLine: 9, inclusive: noisy[i], self: noisy[i] },
+        { name: 'rest', file: 'b.js', line: 1, endLine: 1, inclusive: 0.9 - noisy[i], self: 0.9 - noisy[i] },
+      ];
+      const edges: [number, number][] = [
+        [0, 1],
+        [0, 2],
+      ];
+      const window = { type: 'cpu', unit: 'samples', totalWeight: 1000, sampleCount: 1000, functions, edges };
+      const time = 1_000_000 + i * 60_000;
+      const { windowIds } = store.addProfile({ meta: { service: 's', time, labels: {}, source: 'api' }, format: 'collapsed', rawGzip: new Uint8Array(), rawSize: 0, windows: [window] });
+      for (const r of detection.onWindow({ service: 's', type: 'cpu', windowId: windowIds[0], time, commit: null, functions, edges: window.edges })) {
+        found.push(r);
+        store.addRegression(r);
+      }
+    }
+  } finally {
+    store.close();
+  }
+  return found;
+}
+
+const level = (n: number, v: number) => Array<number>(n).fill(v);
+
+describe('service: incremental detection', () => {
+  it('reports a lasting step once, on the function that rose', () => {
+    const found = run([...level(40, 0.2), ...level(30, 0.23)]);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].function.name, 'hot');
+    assert.ok(Math.abs((found[0].evidence.changePoint as { index: number }).index - 40) <= 2);
+  });
+
+  it('stays quiet on noise and on a spike that goes away before it is confirmed', () => {
+    assert.deepEqual(run(level(120, 0.2)), []);
+    assert.deepEqual(run([...level(40, 0.2), ...level(5, 0.26), ...level(40, 0.2)]), []);
+  });
+
+  it('rebuilds a series when a late window lands in its past', () => {
+    const shares = [...level(40, 0.2), ...level(30, 0.23)];
+    const order = shares.map((_, i) => i);
+    // Window 20 arrives last.
+    order.splice(20, 1);
+    order.push(20);
+    const found = run(shares, order);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].function.name, 'hot');
+  });
+});
+
+describe('service: git adapter', () => {
+  it('reads commits between two revisions with the lines each touched', async () => {
+    const dir = tempDir('hotpath-git-');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@x', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@x' };
+    const git = (...args: string[]) => execFileSync('git', ['-C', dir, ...args], { env, encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(dir, 'a.js'), 'one\ntwo\nthree\nfour\n');
+    fs.writeFileSync(path.join(dir, 'gone.js'), 'x\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    const base = git('rev-parse', 'HEAD');
+    fs.writeFileSync(path.join(dir, 'a.js'), 'one\nTWO\nthree\nfour\nfive\n');
+    git('commit', '-q', '-am', 'edit a');
+    fs.rmSync(path.join(dir, 'gone.js'));
+    fs.writeFileSync(path.join(dir, 'new file.js'), 'n\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'delete and add');
+    const head = git('rev-parse', 'HEAD');
+
+    const commits = await new GitRepository(dir).commitsBetween(base, head);
+    assert.deepEqual(commits.map((c) => [c.subject, c.author]), [['edit a', 'A'], ['delete and add', 'A']]);
+    assert.equal(commits[1].sha, head);
+    assert.deepEqual(commits[0].files, [{ path: 'a.js', ranges: [{ start: 2, end: 2 }, { start: 5, end: 5 }] }]);
+    assert.deepEqual(commits[1].files.map((f) => f.path).sort(), ['gone.js', 'new file.js']);
+    await assert.rejects(new GitRepository(dir).commitsBetween(base, 'no-such-ref'), /git log in .* failed: fatal: /);
+  });
+});
