@@ -107,12 +107,22 @@ async function main() {
     execFileSync('git', ['-C', repo, 'checkout', '-q', 'main']);
 
     step(4, 'What the service found, why, the fix, and its measured effect');
-    const { regressions } = await (await fetch(`${service.url}/api/v1/regressions?service=orders-service`)).json();
+    const { regressions, filtered } = await (await fetch(`${service.url}/api/v1/regressions?service=orders-service`)).json();
     const open = regressions.filter((r) => r.status !== 'false_positive');
     note(`${open.length} regression${open.length === 1 ? '' : 's'} reported${regressions.length > open.length ? ` (${regressions.length - open.length} filtered)` : ''}:`);
     for (const r of regressions) {
       const cp = r.evidence.changePoint;
-      note(`- ${r.function.name}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU (p = ${cp.pValue.toExponential(1)})${r.evidence.filter ? `, filtered: ${r.evidence.filter}` : ''}`);
+      const deploy = Math.floor(cp.index / PER_COMMIT) + 1;
+      note(`- ${r.function.name}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU around deploy ${deploy} (window ${cp.index}, p = ${cp.pValue.toExponential(1)})${r.evidence.filter ? `, filtered: ${r.evidence.filter}` : ''}`);
+    }
+    for (const r of regressions) {
+      const related = (r.evidence.related ?? []).map((m) => m.name);
+      if (related.length) note(`  its callers rose with it and are part of it: ${related.join(', ')}`);
+    }
+    const byCommit = new Map(commits.map((c, i) => [c.hash, i + 1]));
+    for (const f of filtered ?? []) {
+      const plain = (text) => text.replace(/ \(file:\/\/[^)]*\)/g, '');
+      note(`- filtered: ${plain(f.function)} changed around deploy ${byCommit.get(f.commit) ?? '?'} — ${f.reason}: ${plain(f.evidence)}`);
     }
     // The function whose own share grew most explains the others (its callers grew through it).
     const headline = [...open].sort((a, b) => b.evidence.changePoint.after / b.evidence.changePoint.before - a.evidence.changePoint.after / a.evidence.changePoint.before)[0];

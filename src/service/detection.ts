@@ -1,7 +1,7 @@
 import { ChangePointDetector, detectChangePoints, resolveDetectOptions, type ChangePoint } from '../core/regression/changepoints';
 import { costShift, deseasonalize, outlierDriven, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict } from '../core/regression/filters';
 import { groupRegressions, type FunctionRegression } from '../core/regression/regressions';
-import type { FunctionSeries, SeriesSet } from '../core/regression/series';
+import { areRelated, type FunctionSeries, type SeriesSet } from '../core/regression/series';
 import { momentsOf } from '../core/regression/stats';
 import type { FunctionShare, NewRegression, ProfileStore } from './store/store';
 
@@ -67,6 +67,19 @@ interface SeriesState {
   commits: (string | null)[];
   set: SeriesSet;
   tracked: Map<string, TrackedFunction>;
+  /** Confirmed changes the filters explained away, latest per function and change point. */
+  filtered: Map<string, FilteredChange>;
+}
+
+/** A confirmed change that a filter explained (cost shift, went away, seasonal, outlier). */
+export interface FilteredChange {
+  function: string;
+  type: string;
+  index: number;
+  time: number;
+  commit: string | null;
+  reason: string;
+  evidence: string;
 }
 
 export interface WindowAdded {
@@ -129,12 +142,23 @@ export class RegressionDetection {
     return this.newRegressions(state, w);
   }
 
+  /**
+   * Confirmed changes the filters explained away for a service since this process started
+   * (kept in memory: they are explanations, not findings), newest change first.
+   */
+  filteredChanges(service: string): FilteredChange[] {
+    const out: FilteredChange[] = [];
+    for (const [key, state] of this.states) if (key.startsWith(`${service}\u0000`)) out.push(...state.filtered.values());
+    return out.sort((a, b) => b.time - a.time);
+  }
+
   private load(service: string, type: string): SeriesState {
     const windows = this.store.listWindows(service, type);
     const state: SeriesState = {
       windowIds: windows.map((r) => r.windowId),
       commits: windows.map((r) => r.commit),
       set: { times: windows.map((r) => r.time), functions: new Map(), callers: new Map() },
+      filtered: new Map(),
       tracked: new Map(),
     };
     for (const f of this.store.listFunctions(service, type, this.options.trackShare, this.options.maxTracked)) {
@@ -189,14 +213,19 @@ export class RegressionDetection {
     const o = this.detectOptions;
     const periods = seasonalPeriods(state.set.times);
     const candidates: FunctionRegression[] = [];
+    // Rises not yet confirmed: a related candidate at the same change waits for them, so one
+    // regression is reported once, headed by the function whose own cost grew.
+    const pending: { function: string; index: number }[] = [];
     for (const t of state.tracked.values()) {
       const cps = t.detector.changePoints();
       const stable = new Map(cps.map((cp) => [cp.index, (t.stable.get(cp.index) ?? 0) + 1]));
       t.stable = stable;
       cps.forEach((cp, i) => {
-        if (stable.get(cp.index)! < this.options.stableWindows) return;
         if (!(cp.absoluteChange >= this.options.minAbsoluteChange)) return;
-        if (cp.afterCount < this.options.confirmPoints) return;
+        if (stable.get(cp.index)! < this.options.stableWindows || cp.afterCount < this.options.confirmPoints) {
+          if (!this.alreadyReported(t, cps, cp)) pending.push({ function: t.series.function, index: cp.index });
+          return;
+        }
         if (this.alreadyReported(t, cps, cp)) return;
         const values = t.series.inclusive;
         const filtered =
@@ -206,7 +235,11 @@ export class RegressionDetection {
           // A rise that undoes the dip just before it is a recovery: the dip went away.
           (i > 0 ? wentAway(cps, i - 1) : undefined) ??
           costShift(state.set, t.series.function, cp);
-        if (filtered) return;
+        if (filtered) {
+          const fn = t.series.function;
+          state.filtered.set(`${fn}@${cp.index}`, { function: fn, type: w.type, index: cp.index, time: state.set.times[cp.index], commit: state.commits[cp.index], reason: filtered.reason, evidence: filtered.evidence });
+          return;
+        }
         const from = cp.index - cp.beforeCount;
         const to = cp.index + cp.afterCount;
         candidates.push({
@@ -218,7 +251,10 @@ export class RegressionDetection {
         });
       });
     }
-    return groupRegressions(candidates, state.set.callers, LOCALIZATION_TOLERANCE).map((group) => {
+    const waiting = (c: FunctionRegression) =>
+      pending.some((p) => Math.abs(p.index - c.changePoint.index) <= LOCALIZATION_TOLERANCE && areRelated(state.set.callers, p.function, c.function));
+    const ready = candidates.filter((c) => !waiting(c) || state.set.times.length - 1 - c.changePoint.index > this.options.confirmPoints * 3);
+    return groupRegressions(ready, state.set.callers, LOCALIZATION_TOLERANCE).map((group) => {
       for (const m of group.members) state.tracked.get(m.function)!.reported.push(m.changePoint.index);
       return this.regressionOf(state, w, group.headline, group.members);
     });

@@ -73,7 +73,31 @@ function peak(values: number[]): number {
   return m;
 }
 
-/** True when `a` calls `b` or `b` calls `a` (directly). */
-export function areRelated(callers: ReadonlyMap<string, ReadonlySet<string>>, a: string, b: string): boolean {
-  return (callers.get(b)?.has(a) ?? false) || (callers.get(a)?.has(b) ?? false);
+/**
+ * True when `a` calls `b` or `b` calls `a`, directly or through up to `maxDepth` frames: a
+ * callee's rise lifts the inclusive share of every caller above it, so those rises are one
+ * regression, not several.
+ */
+export function areRelated(callers: ReadonlyMap<string, ReadonlySet<string>>, a: string, b: string, maxDepth = 8): boolean {
+  return reaches(callers, a, b, maxDepth) || reaches(callers, b, a, maxDepth);
+}
+
+/** Whether `ancestor` is among the callers of `fn`, within `maxDepth` levels. */
+function reaches(callers: ReadonlyMap<string, ReadonlySet<string>>, ancestor: string, fn: string, maxDepth: number): boolean {
+  let frontier = [fn];
+  const seen = new Set(frontier);
+  for (let depth = 0; depth < maxDepth && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const f of frontier) {
+      for (const c of callers.get(f) ?? []) {
+        if (c === ancestor) return true;
+        if (!seen.has(c)) {
+          seen.add(c);
+          next.push(c);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return false;
 }

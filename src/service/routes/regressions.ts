@@ -9,10 +9,11 @@ export const regressionRoutes: Route[] = [
     summary: 'Regressions (open, acknowledged, fixed, false_positive) with their evidence',
     tag: 'regressions',
     query: regressionsQuery,
-    response: { status: 200, type: 'application/json', description: '{"regressions": [...]}' },
+    response: { status: 200, type: 'application/json', description: '{"regressions": [...], "filtered": [{function, type, index, time, commit, reason, evidence}]} (filtered: changes explained away by a filter since the service started; needs ?service=)' },
     handle: ({ res, url, app }) => {
       const q = validate(regressionsQuery, queryOf(url), 'query');
-      sendJson(res, 200, { regressions: app.store.listRegressions(q) });
+      // `filtered`: changes the filters explained (cost shift, went away…), for the record.
+      sendJson(res, 200, { regressions: app.store.listRegressions(q), filtered: q.service ? app.detection.filteredChanges(q.service) : [] });
     },
   },
   {
