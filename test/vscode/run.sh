@@ -121,10 +121,9 @@ JSON
 printf 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n' > "$RUN/config.yaml"
 CS=("$TOOLS/node_modules/.bin/code-server" --config "$RUN/config.yaml" --extensions-dir "$RUN/ext" --user-data-dir "$RUN/data")
 if [[ "$MODE" == all || "$MODE" == ui ]]; then
-  # the bundles are self-contained (--no-dependencies); README images stay relative, as the
-  # repository URL is not a public host vsce could rewrite them to
-  ( cd "$ROOT" && node_modules/.bin/vsce package --no-dependencies --no-rewrite-relative-links --allow-missing-repository --skip-license \
-      -o "$RUN/hotpath.vsix" > "$RUN/vsce.log" 2>&1 ) || { echo "vsce package failed:"; tail -20 "$RUN/vsce.log"; exit 1; }
+  # the same production .vsix as `npm run package`
+  ( cd "$ROOT" && node scripts/package.mjs --out "$RUN/hotpath.vsix" > "$RUN/vsce.log" 2>&1 ) \
+    || { echo "packaging failed:"; tail -20 "$RUN/vsce.log"; exit 1; }
   "${CS[@]}" --install-extension "$RUN/hotpath.vsix" > "$RUN/install.log" 2>&1 \
     || { echo "installing the .vsix failed:"; cat "$RUN/install.log"; exit 1; }
   ls "$RUN/ext" | grep -q '^hotpath\.hotpath-' || { echo "the .vsix did not install:"; cat "$RUN/install.log"; exit 1; }
