@@ -1,0 +1,253 @@
+import { ProfileBuilder } from '../builder';
+import { ProfileImportError } from '../errors';
+import type { Frame } from '../model';
+import { ByteInterner, FNV_OFFSET, fnv, hashBytes } from '../text/interner';
+import { decodeHead, headLines, parseDecimal, readLines } from '../text/lines';
+import type { Importer } from './importer';
+
+const FORMAT = 'collapsed';
+/** Lines looked up before deciding whether caching whole lines pays. */
+const LINE_CACHE_TRIAL = 4096;
+const LINE_CACHE_BYTES = 64 * 1024 * 1024;
+const SEMI = 59;
+const SPACE = 32;
+const TAB = 9;
+const HASH = 35;
+const SLASH = 47;
+
+/** `stack count`: a non-space start, a space, then a plain decimal count at the very end. */
+const STACK_LINE = /^[^\s#].*[ \t]\d+(?:\.\d+)?$/;
+/** py-spy's `function (file.py:12)` frame shape. */
+const PY_SPY_FRAME = /^(.+) \(([^()]+):(\d+)\)$/;
+/** async-profiler's frame type suffixes (`_[j]` JIT-compiled, `_[i]` inlined, …). */
+const ASYNC_PROFILER_KIND: Record<string, string> = {
+  j: 'jit',
+  i: 'inlined',
+  k: 'kernel',
+  '0': 'interpreted',
+  '1': 'c1',
+};
+
+/**
+ * Collapsed ("folded") stacks: `root;…;leaf count` per line, as written by Brendan Gregg's
+ * stackcollapse scripts, async-profiler (`-o collapsed`) and py-spy (`--format raw`).
+ * Streams the input with no size limit.
+ */
+export const collapsedImporter: Importer = {
+  format: FORMAT,
+  label: 'Collapsed stacks',
+  sniff(head) {
+    // Comments and blank lines are allowed; the first real line and nearly all of the rest
+    // must be stacks, so prose or other text formats that merely end in a number are not taken.
+    const lines = headLines(decodeHead(head), head.length, 50).filter((l) => l.trim() !== '' && !isComment(l));
+    if (lines.length === 0 || !STACK_LINE.test(lines[0])) return false;
+    const bad = lines.filter((l) => !STACK_LINE.test(l)).length;
+    return bad * 5 <= lines.length;
+  },
+  async import(input) {
+    const reader = new CollapsedReader();
+    await readLines(input.chunks(FORMAT), reader.line);
+    if (reader.builder.samples === 0) {
+      const why = reader.firstBad
+        ? `no line of the form "frame;frame;… count" (line ${reader.firstBad} is not)`
+        : 'no stack lines';
+      throw new ProfileImportError(why, input.name, FORMAT, reader.firstBad ? `line ${reader.firstBad}` : undefined);
+    }
+    return { format: FORMAT, profiles: [reader.finish()], activeIndex: 0 };
+  },
+};
+
+function isComment(line: string): boolean {
+  return line.startsWith('#') || line.startsWith('//');
+}
+
+/**
+ * Consecutive collapsed lines usually share a long prefix (the scripts sort their output),
+ * so each line is compared byte-wise with the previous one and only the frames after the
+ * shared part are decoded and looked up. Frames are interned per distinct token (by its bytes).
+ */
+class CollapsedReader {
+  readonly builder: ProfileBuilder;
+  firstBad = 0;
+
+  private readonly tokens = new ByteInterner();
+
+  // Whole-line cache: tools that write one line per sample repeat the same stacks, which then
+  // cost one hash and one compare. Turned off when early lines rarely repeat (sorted,
+  // aggregated output), and bounded in memory.
+  private cacheLines = true;
+  private readonly lines = new ByteInterner();
+  private readonly lineNode: number[] = [];
+  private lineLookups = 0;
+  private lineHits = 0;
+  /** Per token id: the builder frame and the source line (0 when the token has none). */
+  private tokenFrame: number[] = [];
+  private tokenLine: number[] = [];
+  private anyLines = false;
+
+  // The previous line: its bytes, the end offset (relative to the line start) of each frame,
+  // the token and trie node at each depth.
+  private prevBuf: Buffer = Buffer.alloc(0);
+  private prevStart = 0;
+  private prevDepth = 0;
+  private prevEnds = new Int32Array(256);
+  private prevTokens = new Int32Array(256);
+  private prevNodes = new Int32Array(256);
+
+  // Line accounting (py-spy): per (token) pair, the last sample that counted it and its totals.
+  private readonly lineSelf = new Map<number, number>();
+  private lineTotal: Float64Array = new Float64Array(256);
+  private lineSeen: Int32Array = new Int32Array(256);
+  private sample = 0;
+
+  constructor() {
+    // The name must not come from the file name: the same bytes import the same way anonymously.
+    this.builder = new ProfileBuilder('Collapsed stacks', 'samples');
+  }
+
+  readonly line = (buf: Buffer, start: number, end: number, lineNo: number): void => {
+    if (start === end) return;
+    const c0 = buf[start];
+    if (c0 === HASH || (c0 === SLASH && end - start > 1 && buf[start + 1] === SLASH)) return;
+    let sp = end - 1;
+    while (sp > start && buf[sp] !== SPACE && buf[sp] !== TAB) sp--;
+    const weight = sp > start ? parseDecimal(buf, sp + 1, end) : NaN;
+    let stackEnd = sp;
+    while (stackEnd > start && (buf[stackEnd - 1] === SPACE || buf[stackEnd - 1] === TAB)) stackEnd--;
+    if (!(weight >= 0) || stackEnd === start || !this.addStack(buf, start, stackEnd, weight)) {
+      if (!this.firstBad) this.firstBad = lineNo;
+    }
+  };
+
+  private addStack(buf: Buffer, start: number, end: number, weight: number): boolean {
+    let lineHash = 0;
+    if (this.cacheLines) {
+      lineHash = hashBytes(buf, start, end);
+      const id = this.lines.find(buf, start, end, lineHash);
+      this.lineLookups++;
+      if (id >= 0) {
+        this.lineHits++;
+        this.builder.appendToNode(this.lineNode[id], weight);
+        return true;
+      }
+      if (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups) this.cacheLines = false;
+    }
+    // Shared prefix with the previous line, cut back to the last frame boundary inside it.
+    const prev = this.prevBuf;
+    const prevStart = this.prevStart;
+    const prevLen = this.prevDepth > 0 ? this.prevEnds[this.prevDepth - 1] : 0;
+    const len = end - start;
+    const max = len < prevLen ? len : prevLen;
+    let same = 0;
+    while (same < max && buf[start + same] === prev[prevStart + same]) same++;
+    let depth = 0;
+    if (same === max) {
+      // A frame is shared only when both lines end it at the same offset.
+      while (depth < this.prevDepth && this.prevEnds[depth] <= same && (this.prevEnds[depth] === len || buf[start + this.prevEnds[depth]] === SEMI)) depth++;
+    } else {
+      while (depth < this.prevDepth && this.prevEnds[depth] < same) depth++;
+    }
+    let node = depth > 0 ? this.prevNodes[depth - 1] : 0;
+    let pos = depth > 0 ? start + this.prevEnds[depth - 1] + 1 : start;
+    while (pos <= end) {
+      let semi = pos;
+      let hash = FNV_OFFSET;
+      for (let c = buf[semi]; semi < end && c !== SEMI; c = buf[++semi]) hash = fnv(hash, c);
+      if (semi > pos) {
+        let token = this.tokens.find(buf, pos, semi, hash);
+        if (token < 0) token = this.newToken(buf, pos, semi, hash);
+        node = this.builder.child(node, this.tokenFrame[token]);
+        if (depth >= this.prevEnds.length) this.growPath();
+        this.prevEnds[depth] = semi - start;
+        this.prevTokens[depth] = token;
+        this.prevNodes[depth] = node;
+        depth++;
+      }
+      pos = semi + 1;
+    }
+    this.prevBuf = buf;
+    this.prevStart = start;
+    this.prevDepth = depth;
+    if (depth === 0) return false;
+    this.builder.appendToNode(node, weight);
+    if (this.anyLines) {
+      // py-spy lines carry per-line cost, which needs the tokens of every sample.
+      this.cacheLines = false;
+      this.countLines(depth, weight);
+    } else if (this.cacheLines && this.lines.bytes + (end - start) <= LINE_CACHE_BYTES) {
+      this.lines.add(buf, start, end, lineHash);
+      this.lineNode.push(node);
+    }
+    return true;
+  }
+
+  private newToken(buf: Buffer, start: number, end: number, hash: number): number {
+    const id = this.tokens.add(buf, start, end, hash);
+    const { frame, line } = parseFrame(buf.toString('utf8', start, end));
+    this.tokenFrame.push(this.builder.frame(frame));
+    this.tokenLine.push(line);
+    if (line > 0) this.anyLines = true;
+    return id;
+  }
+
+  /** Per-line cost for py-spy frames: the leaf line gets self weight, each line total once per sample. */
+  private countLines(depth: number, weight: number): void {
+    const sample = ++this.sample;
+    if (this.lineTotal.length < this.tokenLine.length) this.growLineTables();
+    for (let d = 0; d < depth; d++) {
+      const token = this.prevTokens[d];
+      if (this.tokenLine[token] === 0 || this.lineSeen[token] === sample) continue;
+      this.lineSeen[token] = sample;
+      this.lineTotal[token] += weight;
+    }
+    const leaf = this.prevTokens[depth - 1];
+    if (this.tokenLine[leaf] > 0) this.lineSelf.set(leaf, (this.lineSelf.get(leaf) ?? 0) + weight);
+  }
+
+  finish() {
+    for (let token = 0; token < this.tokenLine.length && token < this.lineTotal.length; token++) {
+      const line = this.tokenLine[token];
+      if (line > 0 && this.lineTotal[token] > 0) this.builder.addLineTotal(this.tokenFrame[token], line, this.lineTotal[token]);
+    }
+    for (const [token, weight] of this.lineSelf) this.builder.addLineSelf(this.tokenFrame[token], this.tokenLine[token], weight);
+    return this.builder.build();
+  }
+
+  private growPath(): void {
+    const size = this.prevEnds.length * 2;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.prevEnds = grow(this.prevEnds);
+    this.prevTokens = grow(this.prevTokens);
+    this.prevNodes = grow(this.prevNodes);
+  }
+
+  private growLineTables(): void {
+    const size = Math.max(this.tokenLine.length, this.lineTotal.length * 2);
+    const total = new Float64Array(size);
+    total.set(this.lineTotal);
+    this.lineTotal = total;
+    const seen = new Int32Array(size);
+    seen.set(this.lineSeen);
+    this.lineSeen = seen;
+  }
+}
+
+/**
+ * Splits the conventions of the tools that write collapsed stacks out of a frame token:
+ * py-spy's `name (file:line)` (the line is where the sample was, so it becomes line cost,
+ * not part of the frame's identity) and async-profiler's `name_[j]` kind suffixes.
+ */
+function parseFrame(token: string): { frame: Frame; line: number } {
+  const py = PY_SPY_FRAME.exec(token);
+  if (py) return { frame: { name: py[1], file: py[2] }, line: Number(py[3]) };
+  const n = token.length;
+  if (n > 4 && token.charCodeAt(n - 1) === 93 /* ] */ && token.charCodeAt(n - 4) === 95 /* _ */ && token.charCodeAt(n - 3) === 91 /* [ */) {
+    const kind = ASYNC_PROFILER_KIND[token[n - 2]];
+    if (kind) return { frame: { name: token.slice(0, n - 4), module: kind }, line: 0 };
+  }
+  return { frame: { name: token }, line: 0 };
+}
