@@ -11,6 +11,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildRepository, COMMITS, REFACTOR, REGRESSION } from './demo/history.mjs';
+import { startVsCode } from './demo/vscode.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const demo = path.join(root, '.demo');
@@ -105,23 +106,26 @@ async function main() {
       else console.log(line);
     }
     execFileSync('git', ['-C', repo, 'checkout', '-q', 'main']);
+    // Two of them in the workspace, to open and compare in VS Code.
+    fs.mkdirSync(path.join(repo, 'profiles'), { recursive: true });
+    fs.copyFileSync(profilesOf(commits[REGRESSION - 1])[0], path.join(repo, 'profiles', 'before.cpuprofile'));
+    fs.copyFileSync(profilesOf(commits[commits.length - 1])[0], path.join(repo, 'profiles', 'after.cpuprofile'));
 
     step(4, 'What the service found, why, the fix, and its measured effect');
     const { regressions, filtered } = await (await fetch(`${service.url}/api/v1/regressions?service=orders-service`)).json();
     const open = regressions.filter((r) => r.status !== 'false_positive');
-    note(`${open.length} regression${open.length === 1 ? '' : 's'} reported${regressions.length > open.length ? ` (${regressions.length - open.length} filtered)` : ''}:`);
-    for (const r of regressions) {
+    const plain = (text) => text.replace(/ \(file:\/\/[^)]*\)/g, '');
+    const byCommit = new Map(commits.map((c, i) => [c.hash, i + 1]));
+    note(`${open.length} regression${open.length === 1 ? '' : 's'} open:`);
+    for (const r of open) {
       const cp = r.evidence.changePoint;
-      const deploy = Math.floor(cp.index / PER_COMMIT) + 1;
-      note(`- ${r.function.name}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU around deploy ${deploy} (window ${cp.index}, p = ${cp.pValue.toExponential(1)})${r.evidence.filter ? `, filtered: ${r.evidence.filter}` : ''}`);
-    }
-    for (const r of regressions) {
+      note(`- ${r.function.name}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU around deploy ${Math.floor(cp.index / PER_COMMIT) + 1} (p = ${cp.pValue.toExponential(1)})`);
       const related = (r.evidence.related ?? []).map((m) => m.name);
       if (related.length) note(`  its callers rose with it and are part of it: ${related.join(', ')}`);
     }
-    const byCommit = new Map(commits.map((c, i) => [c.hash, i + 1]));
-    for (const f of filtered ?? []) {
-      const plain = (text) => text.replace(/ \(file:\/\/[^)]*\)/g, '');
+    const closed = regressions.filter((x) => x.status === 'false_positive');
+    for (const r of closed) note(`- closed: ${r.function.name} ${plain(r.note ?? 'was a false positive')}`);
+    for (const f of (filtered ?? []).filter((x) => !closed.some((r) => x.function.startsWith(`${r.function.name} (`)))) {
       note(`- filtered: ${plain(f.function)} changed around deploy ${byCommit.get(f.commit) ?? '?'} — ${f.reason}: ${plain(f.evidence)}`);
     }
     // The function whose own share grew most explains the others (its callers grew through it).
@@ -150,10 +154,21 @@ async function main() {
     const vsix = path.join(root, `hotpath-${JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version}.vsix`);
     note(`npm run package                       # builds ${path.relative(root, vsix)}`);
     note(`code --install-extension ${path.relative(root, vsix)}`);
-    note(`code ${path.relative(root, repo)}       # then open .demo/profiles/*/0/*.cpuprofile`);
+    note(`code ${path.relative(root, repo)}       # then open profiles/after.cpuprofile, or compare it with profiles/before.cpuprofile`);
     note(`setting "hotpath.service.url": "${service.url}" while this demo's service runs (or leave it empty: the extension starts its own)`);
-    note('npm run demo -- --vscode               # a real VS Code in your browser with all of this open');
     note(`done in ${elapsed()}`);
+    if (process.argv.includes('--vscode')) {
+      const vscode = await startVsCode({ root, demo, workspace: repo, serviceUrl: service.url });
+      console.log(`\n${bold('VS Code with Hotpath and the demo workspace:')} ${vscode.url}`);
+      note('open it in a browser; Ctrl-C stops VS Code and the profile service');
+      await new Promise((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      vscode.stop();
+    } else {
+      note('npm run demo -- --vscode               # a real VS Code in your browser with all of this open');
+    }
   } finally {
     service.child.kill('SIGTERM');
     await new Promise((r) => service.child.on('exit', r));

@@ -6,6 +6,7 @@
 
 export function appFiles(version) {
   const files = {};
+  files['.gitignore'] = 'node_modules/\nprofiles/\n';
   files['package.json'] = `${JSON.stringify({ name: 'orders-service', version: `1.${version.minor}.0`, private: true, main: 'src/server.js', scripts: { start: 'node src/server.js', bench: 'node bench/report.js' } }, null, 2)}\n`;
   files['README.md'] = `# orders-service
 

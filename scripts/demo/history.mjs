@@ -2,6 +2,7 @@
 // per-row parsing into normalizeRow (cost moves between functions, nothing gets slower);
 // commit REGRESSION replaces the VIP Set with a linear includes() inside the loop.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { appFiles } from './app-files.mjs';
@@ -47,7 +48,11 @@ export const COMMITS = story.length;
  */
 export function buildRepository(dir) {
   const git = (...args) => execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
-  if (fs.existsSync(path.join(dir, '.git'))) {
+  // The repository is reused only when it was generated from these very files.
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const fingerprint = createHash('sha256').update(fs.readFileSync(path.join(here, 'app-files.mjs'))).update(fs.readFileSync(path.join(here, 'history.mjs'))).digest('hex');
+  const stamp = path.join(dir, '.git', 'hotpath-demo-fingerprint');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === fingerprint) {
     try {
       const log = git('log', '--reverse', '--format=%H%x1f%s', 'main').split('\n').map((l) => l.split('\x1f'));
       if (log.length === COMMITS && log.every(([, s], i) => s === story[i][0])) {
@@ -82,5 +87,6 @@ export function buildRepository(dir) {
     });
     commits.push({ hash: git('rev-parse', 'HEAD'), subject });
   });
+  fs.writeFileSync(stamp, fingerprint);
   return commits;
 }

@@ -59,6 +59,18 @@ interface TrackedFunction {
   reported: number[];
   /** Index of each current change point → for how many consecutive windows it has been there. */
   stable: Map<number, number>;
+  /** Reported change indexes whose level has since returned (reported as went away once). */
+  returned: Set<number>;
+}
+
+/** A reported rise whose level came back: the regression went away by itself. */
+export interface WentAway {
+  service: string;
+  type: string;
+  name: string;
+  file: string;
+  index: number;
+  evidence: string;
 }
 
 /** Detection state of one service and profile type: windows in time order, one detector per tracked function, the call graph. */
@@ -93,7 +105,7 @@ export interface WindowAdded {
 }
 
 /** Change points within this many points are the same change (grouping, deduplication, commit ranges). */
-const LOCALIZATION_TOLERANCE = 2;
+export const LOCALIZATION_TOLERANCE = 2;
 
 /** A function's name in series sets, evidence and grouping: "name (file)". */
 export const functionLabel = (f: { name: string; file: string }): string => (f.file ? `${f.name} (${f.file})` : f.name);
@@ -107,6 +119,7 @@ export const functionLabel = (f: { name: string; file: string }): string => (f.f
  */
 export class RegressionDetection {
   private readonly states = new Map<string, SeriesState>();
+  private wentAwayQueue: WentAway[] = [];
   private readonly detectOptions;
   private readonly ignored: RegExp[];
 
@@ -140,6 +153,13 @@ export class RegressionDetection {
       this.append(state, w);
     }
     return this.newRegressions(state, w);
+  }
+
+  /** Reported regressions whose level has returned since the last call (then forgotten). */
+  takeWentAway(): WentAway[] {
+    const out = this.wentAwayQueue;
+    this.wentAwayQueue = [];
+    return out;
   }
 
   /**
@@ -182,7 +202,7 @@ export class RegressionDetection {
     const detector = new ChangePointDetector(this.detectOptions);
     if (series.inclusive.length) detector.append(...series.inclusive);
     state.set.functions.set(label, series);
-    state.tracked.set(label, { name: f.name, file: f.file, line: f.line, endLine: f.endLine, detector, series, reported: [], stable: new Map() });
+    state.tracked.set(label, { name: f.name, file: f.file, line: f.line, endLine: f.endLine, detector, series, reported: [], stable: new Map(), returned: new Set() });
   }
 
   private append(state: SeriesState, w: WindowAdded): void {
@@ -220,6 +240,17 @@ export class RegressionDetection {
       const cps = t.detector.changePoints();
       const stable = new Map(cps.map((cp) => [cp.index, (t.stable.get(cp.index) ?? 0) + 1]));
       t.stable = stable;
+      // A reported rise followed by a confirmed return to the old level went away by itself.
+      cps.forEach((cp, i) => {
+        const next = cps[i + 1];
+        if (!next || (stable.get(next.index) ?? 0) < this.options.stableWindows || next.afterCount < this.options.confirmPoints) return;
+        const reported = t.reported.find((r) => Math.abs(r - cp.index) <= LOCALIZATION_TOLERANCE);
+        if (reported === undefined || t.returned.has(reported)) return;
+        const verdict = wentAway(cps, i);
+        if (!verdict) return;
+        t.returned.add(reported);
+        this.wentAwayQueue.push({ service: w.service, type: w.type, name: t.name, file: t.file, index: reported, evidence: verdict.evidence });
+      });
       cps.forEach((cp, i) => {
         if (!(cp.absoluteChange >= this.options.minAbsoluteChange)) return;
         if (stable.get(cp.index)! < this.options.stableWindows || cp.afterCount < this.options.confirmPoints) {

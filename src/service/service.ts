@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServiceConfig } from './config';
-import { RegressionDetection } from './detection';
+import { LOCALIZATION_TOLERANCE, RegressionDetection } from './detection';
 import { type GitReader, GitRepository } from './git';
 import { HttpError, sendError } from './http';
 import type { PreparedProfile } from './ingest';
@@ -140,6 +140,15 @@ export class ProfileService {
         found.push(this.store.addRegression(r));
       }
     });
+    // Open regressions whose level came back are closed as false positives, with the reason.
+    for (const gone of this.detection.takeWentAway()) {
+      for (const r of this.store.listRegressions({ service: gone.service, status: 'open', limit: 1000 })) {
+        const index = (r.evidence.changePoint as { index?: number } | undefined)?.index;
+        if (r.type === gone.type && r.function.name === gone.name && r.function.file === gone.file && index !== undefined && Math.abs(index - gone.index) <= LOCALIZATION_TOLERANCE) {
+          this.store.setRegressionStatus(r.id, 'false_positive', Date.now(), `went away by itself: ${gone.evidence}`);
+        }
+      }
+    }
     const explained = await Promise.all(found.map((r) => this.explain(r)));
     for (const r of explained) this.stream.publish(r);
     return { profile, regressions: explained };

@@ -2,14 +2,14 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RegressionDetection, defaultDetectionOptions } from '../../../src/service/detection';
+import { RegressionDetection, defaultDetectionOptions, type WentAway } from '../../../src/service/detection';
 import { GitRepository } from '../../../src/service/git';
 import { SqliteProfileStore } from '../../../src/service/store/sqlite';
 import type { NewRegression } from '../../../src/service/store/store';
 import { seeded, tempDir } from './support';
 
 /** Feeds windows of `hot` at the given shares (plus noise) through the store and the detector. */
-function run(shares: number[], order: number[] = shares.map((_, i) => i)): NewRegression[] {
+function run(shares: number[], order: number[] = shares.map((_, i) => i), wentAway: WentAway[] = []): NewRegression[] {
   const store = new SqliteProfileStore(':memory:');
   const detection = new RegressionDetection(store, defaultDetectionOptions);
   const random = seeded(11);
@@ -35,6 +35,7 @@ function run(shares: number[], order: number[] = shares.map((_, i) => i)): NewRe
         found.push(r);
         store.addRegression(r);
       }
+      wentAway.push(...detection.takeWentAway());
     }
   } finally {
     store.close();
@@ -55,6 +56,19 @@ describe('service: incremental detection', () => {
   it('stays quiet on noise and on a spike that goes away before it is confirmed', () => {
     assert.deepEqual(run(level(120, 0.2)), []);
     assert.deepEqual(run([...level(40, 0.2), ...level(5, 0.26), ...level(40, 0.2)]), []);
+  });
+
+  it('says when a reported rise later goes away by itself, once', () => {
+    const gone: WentAway[] = [];
+    const found = run([...level(40, 0.2), ...level(25, 0.24), ...level(40, 0.2)], undefined, gone);
+    assert.equal(found.length, 1, 'the rise lasted long enough to be reported');
+    assert.equal(gone.length, 1);
+    assert.equal(gone[0].name, 'hot');
+    assert.ok(Math.abs(gone[0].index - (found[0].evidence.changePoint as { index: number }).index) <= 2);
+    assert.match(gone[0].evidence, /and back to/);
+    const lasting: WentAway[] = [];
+    run([...level(40, 0.2), ...level(60, 0.24)], undefined, lasting);
+    assert.deepEqual(lasting, []);
   });
 
   it('rebuilds a series when a late window lands in its past', () => {
