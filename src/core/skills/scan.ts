@@ -41,7 +41,7 @@ const severityRank = Object.fromEntries(severities.map((s, i) => [s, i])) as Rec
 export async function scanCode(options: ScanOptions): Promise<ScanResult> {
   const files = await collectSourceFiles(options.paths);
   const detected = await runDetectors(options.library, files, { skills: options.skills, languages: options.languages });
-  const costs = options.profile ? new ProfileCostIndex(options.profile, options.baseDir ?? process.cwd()) : undefined;
+  const costs = options.profile ? new ProfileCostIndex(options.profile, files) : undefined;
   const findings: RankedFinding[] = detected.findings.map((f) => ({ ...f, weight: costs ? costs.weightOf(f.file, f.line, f.endLine) : null }));
   findings.sort(
     (a, b) =>

@@ -1,6 +1,7 @@
-import { isAbsolute, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { frameWeights } from '../profile/analysis/functions';
 import type { Profile } from '../profile/model';
+import { WorkspacePathIndex } from '../profile/sourcemap';
 
 /** What the profile knows about one source file: the functions that start in it and their costs. */
 interface FileCost {
@@ -12,24 +13,28 @@ interface FileCost {
 
 /** The profile cost of code regions, as a share of the profile's total weight (0..1). */
 export class ProfileCostIndex {
-  private readonly byPath = new Map<string, FileCost>();
-  private readonly resolved = new Map<string, FileCost | undefined>();
+  private readonly byFile = new Map<string, FileCost>();
 
-  constructor(
-    profile: Profile,
-    private readonly baseDir: string,
-  ) {
+  /**
+   * `files`: absolute paths of the scanned files. A frame's file (recorded on another machine,
+   * a `file://` or bundler URL, a relative path) goes to the scanned file with the longest
+   * matching path suffix, as everywhere else in Hotpath (`WorkspacePathIndex`).
+   */
+  constructor(profile: Profile, files: readonly string[]) {
+    const root = commonDir(files);
+    const index = new WorkspacePathIndex(files.map((f) => relative(root, f).split(sep).join('/')));
     const total = profile.totalWeight || 1;
-    const frameTotal = recursionAwareFrameTotals(profile);
+    const frameTotal = frameWeights(profile).total;
     profile.frames.forEach((frame, i) => {
-      const path = normalizeProfilePath(frame.file);
-      if (!path) return;
-      let cost = this.byPath.get(path);
-      if (!cost) this.byPath.set(path, (cost = { functions: [], lines: new Map() }));
+      const hit = frame.file ? index.resolve(frame.file) : undefined;
+      if (hit === undefined) return;
+      const path = join(root, hit);
+      let cost = this.byFile.get(path);
+      if (!cost) this.byFile.set(path, (cost = { functions: [], lines: new Map() }));
       if (frame.line) cost.functions.push({ line: frame.line, total: frameTotal[i] / total });
       for (const [line, w] of profile.lineTotal.get(i) ?? []) cost.lines.set(line, (cost.lines.get(line) ?? 0) + w / total);
     });
-    for (const cost of this.byPath.values()) cost.functions.sort((a, b) => a.line - b.line);
+    for (const cost of this.byFile.values()) cost.functions.sort((a, b) => a.line - b.line);
   }
 
   /**
@@ -53,54 +58,17 @@ export class ProfileCostIndex {
   }
 
   private costOf(file: string): FileCost | undefined {
-    const abs = resolve(this.baseDir, file);
-    if (this.resolved.has(abs)) return this.resolved.get(abs);
-    let found = this.byPath.get(abs);
-    if (!found) {
-      // relative or bundler paths ("src/app.ts", "webpack:///src/app.ts"): the longest suffix match wins
-      let bestLength = 0;
-      for (const [path, cost] of this.byPath) {
-        if (isAbsolute(path)) continue;
-        const suffix = path.replace(/^(\.\/)+/, '');
-        if (suffix.length > bestLength && (abs === suffix || abs.endsWith(sep + suffix))) {
-          bestLength = suffix.length;
-          found = cost;
-        }
-      }
-    }
-    this.resolved.set(abs, found);
-    return found;
+    return this.byFile.get(resolve(file));
   }
 }
 
-/** A frame's file as a local path: file URLs decoded, bundler schemes stripped; undefined for runtime internals. */
-function normalizeProfilePath(file: string | undefined): string | undefined {
-  if (!file || /^(node:|internal\/|native |evalmachine|<)/.test(file)) return undefined;
-  if (file.startsWith('file://')) {
-    try {
-      return fileURLToPath(file);
-    } catch {
-      return undefined;
-    }
+/** The deepest folder that holds every file. */
+function commonDir(files: readonly string[]): string {
+  if (files.length === 0) return process.cwd();
+  let common = dirname(resolve(files[0]));
+  for (const f of files) {
+    const abs = resolve(f);
+    while (!(abs === common || abs.startsWith(common.endsWith(sep) ? common : common + sep))) common = dirname(common);
   }
-  const stripped = file.replace(/^[a-z][\w+.-]*:\/\/\/?(\.\/)?/i, '');
-  return isAbsolute(stripped) && stripped === file ? resolve(stripped) : stripped;
-}
-
-/** Total weight of each frame, counting a stack once even when the frame recurses. */
-function recursionAwareFrameTotals(profile: Profile): Float64Array {
-  const totals = new Float64Array(profile.frames.length);
-  for (let n = 1; n < profile.nodeCount; n++) {
-    const frame = profile.nodeFrame[n];
-    if (frame < 0) continue;
-    let recursive = false;
-    for (let p = profile.nodeParent[n]; p > 0; p = profile.nodeParent[p]) {
-      if (profile.nodeFrame[p] === frame) {
-        recursive = true;
-        break;
-      }
-    }
-    if (!recursive) totals[frame] += profile.nodeTotal[n];
-  }
-  return totals;
+  return common;
 }

@@ -68,8 +68,8 @@ describe('verifyPatch in git worktrees', function () {
       [
         "'use strict';",
         'const seen = [];',
-        'for (let i = 0; i < 9000; i++) {',
-        '  if (!seen.includes(i % 6000)) seen.push(i % 6000);',
+        'for (let i = 0; i < 40000; i++) {',
+        '  if (!seen.includes(i % 16000)) seen.push(i % 16000);',
         '}',
         'console.log(seen.length);',
         '',
@@ -84,7 +84,7 @@ describe('verifyPatch in git worktrees', function () {
     const before = fs.readFileSync(path.join(repo, 'work.js'), 'utf8');
     const after = before
       .replace('const seen = [];', 'const seen = [];\nconst index = new Set();')
-      .replace('if (!seen.includes(i % 6000)) seen.push(i % 6000);', 'if (!index.has(i % 6000)) { index.add(i % 6000); seen.push(i % 6000); }');
+      .replace('if (!seen.includes(i % 16000)) seen.push(i % 16000);', 'if (!index.has(i % 16000)) { index.add(i % 16000); seen.push(i % 16000); }');
     fs.writeFileSync(path.join(repo, 'work.js'), after);
     const diff = git('diff');
     git('checkout', '--', 'work.js');
