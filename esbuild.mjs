@@ -19,7 +19,7 @@ const node = {
   minify: production,
   logLevel: 'warning',
   // native or wasm-loading packages stay outside the bundle and ship in node_modules
-  external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', '@vscode/tree-sitter-wasm', 'web-tree-sitter/tree-sitter.wasm'],
+  external: ['vscode', '@datadog/pprof', '@pyroscope/nodejs', '@vscode/tree-sitter-wasm', 'web-tree-sitter/tree-sitter.wasm'],
   plugins: [
     {
       // web-tree-sitter's ESM build reads import.meta.url, which a CommonJS bundle lacks
@@ -46,6 +46,10 @@ const entries = [
     minify: production,
     logLevel: 'warning',
   },
+  // the chat panel's webview (dist/chat.js + dist/chat.css)
+  { entryPoints: ['webview/chat/main.ts'], outfile: 'dist/chat.js', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, logLevel: 'warning' },
+  // the regression investigation panel's webview (dist/investigation.js + dist/investigation.css)
+  { entryPoints: ['webview/investigation/main.ts'], outfile: 'dist/investigation.js', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, logLevel: 'warning' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The tree-sitter runtime and the grammars the skills use, beside the bundles (dist/wasm/), so
@@ -57,6 +61,11 @@ copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/wasm/tre
 for (const grammar of ['javascript', 'typescript', 'tsx', 'python', 'go', 'java']) {
   copyFileSync(join(grammarDir, `tree-sitter-${grammar}.wasm`), `dist/wasm/tree-sitter-${grammar}.wasm`);
 }
+
+// SQLite's native module, which the bundled better-sqlite3 loads through `nativeBinding`
+// (src/service/store/sqlite.ts), for the service the extension starts itself.
+mkdirSync('dist/native', { recursive: true });
+copyFileSync(join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node'), 'dist/native/better_sqlite3.node');
 
 if (watch) {
   for (const e of entries) await (await esbuild.context(e)).watch();

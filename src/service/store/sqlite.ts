@@ -1,4 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+
+// The bundles (dist/) carry SQLite's native module beside them (the .vsix has no node_modules).
+const bundledBinding = [join(__dirname, 'native', 'better_sqlite3.node')].find((p) => existsSync(p));
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type {
@@ -134,7 +139,7 @@ export class SqliteProfileStore implements ProfileStore {
       fs.mkdirSync(location, { recursive: true });
       file = path.join(location, 'hotpath.db');
     }
-    this.db = new Database(file);
+    this.db = new Database(file, bundledBinding ? { nativeBinding: bundledBinding } : {});
     this.db.pragma('journal_mode = WAL');
     // WAL + NORMAL is durable across process crashes (only an OS crash can drop the last commits).
     this.db.pragma('synchronous = NORMAL');
