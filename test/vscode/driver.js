@@ -55,9 +55,20 @@ async function runMocha(page, extensionDir, testsModule) {
     };
   }, { extensions: [uri(extensionDir)], extensionTestsPath: uri(testsModule) });
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+  // A suite asks for a screenshot of the workbench by writing {"path"} to screenshot-request.json
+  // in this run's sandbox (the workspace's parent); "<path>.done" says the picture is saved.
+  const request = path.join(path.dirname(workspace), 'screenshot-request.json');
+  const shots = setInterval(async () => {
+    if (!fs.existsSync(request)) return;
+    const target = JSON.parse(fs.readFileSync(request, 'utf8')).path;
+    fs.rmSync(request);
+    await page.screenshot({ path: target }).catch((e) => log('screenshot failed:', String(e)));
+    fs.writeFileSync(`${target}.done`, '');
+  }, 300);
   let timer;
   const code = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r('timeout after 240 s'), 240000)))]);
   clearTimeout(timer);
+  clearInterval(shots);
   log('codeAutomationExit ->', code);
   await page.screenshot({ path: path.join(outDir, 'mocha-end.png') });
   return code === 0;
@@ -212,6 +223,24 @@ async function runUi(page, resultsFile) {
     await sleep(500);
     await page.screenshot({ path: path.join(outDir, 'editor-heat.png') });
     return { lens: title };
+  });
+
+  await check('"Why is this hot?" on the source answers in the chat panel with a diff card', async () => {
+    await page.waitForSelector('.codelens-decoration a:has-text("Why is this hot?")', { timeout: 15000 });
+    await page.locator('.view-line', { hasText: 'function slugify' }).first().click();
+    // the source alone on the left, the chat beside it
+    await runCommand(page, 'View: Close Editors in Other Groups');
+    await runCommand(page, 'Hotpath: Why Is This Hot?');
+    const chat = await frameWith(page, 'section.card[data-status="proposed"]', 60000);
+    const answer = await chat.locator('.msg.assistant').first().textContent();
+    if (!/Why is slugify hot\?/.test(answer)) throw new Error(`answer starts ${answer.slice(0, 120)}`);
+    const diff = await chat.locator('section.card pre').first().textContent();
+    if (!/\+const SLUGIFY_PATTERN/.test(diff)) throw new Error(`card diff ${diff.slice(0, 200)}`);
+    await sleep(500);
+    await page.screenshot({ path: path.join(outDir, 'chat.png') });
+    const links = await chat.locator('.msg.assistant a').count();
+    await runCommand(page, 'View: Close All Editors');
+    return { links };
   });
 
   await check('"Hotpath: Open Profile…" from the palette opens a file picked in the file dialog', async () => {
