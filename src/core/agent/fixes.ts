@@ -62,8 +62,7 @@ async function hoistConstant(finding: Finding, text: string, range: FunctionRang
   const name = constantName(range?.name, language);
   if (new RegExp(`\\b${name}\\b`).test(text)) return undefined;
   const declaration = language === 'python' ? `${name} = ${expression}\n\n\n` : language === 'go' ? `var ${name} = ${expression}\n\n` : `const ${name} = ${expression};\n\n`;
-  const oldText = text.slice(statement.startIndex, end);
-  const newText = declaration + text.slice(statement.startIndex, start) + name;
+  const { oldText, newText } = uniqueReplacement(text, statement.startIndex, end, declaration + text.slice(statement.startIndex, start) + name);
   return createEditProposal(text, {
     file: finding.file,
     oldText,
@@ -100,8 +99,7 @@ async function indexWithSet(finding: Finding, text: string): Promise<EditProposa
   if (new RegExp(`\\b${setName}\\b`).test(text)) return undefined;
   const lineStart = text.lastIndexOf('\n', loop.startIndex - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, loop.startIndex))?.[0] ?? '';
-  const oldText = text.slice(loop.startIndex, end);
-  const newText = `const ${setName} = new Set(${receiver});\n${indent}${text.slice(loop.startIndex, start)}${setName}.has(${needle})`;
+  const { oldText, newText } = uniqueReplacement(text, loop.startIndex, end, `const ${setName} = new Set(${receiver});\n${indent}${text.slice(loop.startIndex, start)}${setName}.has(${needle})`);
   return createEditProposal(text, {
     file: finding.file,
     oldText,
@@ -127,4 +125,22 @@ function hasTopLevelComma(args: string): boolean {
     else if (c === ',' && depth === 0) return true;
   }
   return false;
+}
+
+/**
+ * An edit proposal names its place by quoting it, so the quoted text must be unique: widen the
+ * replaced span backwards a line at a time (e.g. to the function header) until it is.
+ */
+function uniqueReplacement(text: string, start: number, end: number, replacement: string): { oldText: string; newText: string } {
+  let from = start;
+  let prefix = '';
+  for (;;) {
+    const oldText = text.slice(from, end);
+    const first = text.indexOf(oldText);
+    if (first === from && text.indexOf(oldText, first + 1) < 0) return { oldText, newText: prefix + replacement };
+    if (from === 0) return { oldText, newText: prefix + replacement };
+    const lineStart = text.lastIndexOf('\n', from - 2) + 1;
+    prefix = text.slice(lineStart, from) + prefix;
+    from = lineStart;
+  }
 }
