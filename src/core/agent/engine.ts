@@ -1,6 +1,6 @@
 import { enclosingFunction, functionRanges, type FunctionRange } from '../code/symbols';
 import type { EditProposal } from '../edits/proposal';
-import { functionIndex, heaviestPaths, lineCost, rankHotFunctions, type HotFunction, type LineCost } from '../profile/analysis';
+import { functionIndex, functionWeights, heaviestPaths, lineCost, rankHotFunctions, type HotFunction, type LineCost } from '../profile/analysis';
 import type { Profile } from '../profile/model';
 import { matchProfileSignals, runDetectors, type Finding, type SignalMatch } from '../skills';
 import type { ToolContext } from '../tools/context';
@@ -85,7 +85,12 @@ export async function analyzeProfile(context: ToolContext, options: AnalyzeOptio
   targets.sort((a, b) => topWeight(b) - topWeight(a) || b.fn.self - a.fn.self);
 
   // Builtins (GC, regex engine, JSON) carry their cost as self time.
-  const signalFrames = rankHotFunctions(profile, { by: 'self', top: Infinity }).map((f) => ({ name: f.name, file: f.file, weight: f.self }));
+  const { functions } = functionIndex(profile);
+  const selfWeights = functionWeights(profile).self;
+  const signalFrames: { name: string; file?: string; weight: number }[] = [];
+  functions.forEach((f, id) => {
+    if (selfWeights[id] > 0) signalFrames.push({ name: f.name, file: f.file, weight: selfWeights[id] });
+  });
   const signals = matchProfileSignals(context.skills, signalFrames)
     .filter((s) => s.weight > 0)
     .map((s) => ({ ...s, percent: (100 * s.weight) / profile.totalWeight }))

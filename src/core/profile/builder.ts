@@ -27,9 +27,13 @@ export class ProfileBuilder {
   private timelineTime: Float64Array | undefined;
   private timelineLength = 0;
 
-  private readonly lineSelf = new Map<number, LineWeights>();
-  private readonly lineTotal = new Map<number, LineWeights>();
-  private lineSeen = new Map<number, Set<number>>();
+  // Line costs keyed by frame * LINE_KEY + line (one flat numeric map is far cheaper per
+  // sample than nested maps); build() turns them into frame → (line → weight).
+  private readonly lineSelfFlat = new Map<number, number>();
+  private readonly lineTotalFlat = new Map<number, number>();
+  // Per-sample dedupe of (frame, line) for recursive stacks: the sample stamp of each frame.
+  private frameStamp = new Int32Array(1024);
+  private stampCounter = 0;
 
   startTime: number | undefined;
   endTime: number | undefined;
@@ -150,32 +154,27 @@ export class ProfileBuilder {
     const n = stack.length;
     if (n === 0) return;
     const leafLine = lines[n - 1];
-    if (leafLine > 0) addTo(this.lineSelf, stack[n - 1], leafLine, weight);
-    if (n === 1) {
-      if (leafLine > 0) addTo(this.lineTotal, stack[0], leafLine, weight);
-      return;
-    }
-    this.lineSeen.clear();
+    if (leafLine > 0) addFlat(this.lineSelfFlat, stack[n - 1], leafLine, weight);
+    const stamp = ++this.stampCounter;
     for (let i = 0; i < n; i++) {
       const line = lines[i];
       if (!(line > 0)) continue;
       const frame = stack[i];
-      let seen = this.lineSeen.get(frame);
-      if (!seen) this.lineSeen.set(frame, (seen = new Set()));
-      if (seen.has(line)) continue;
-      seen.add(line);
-      addTo(this.lineTotal, frame, line, weight);
+      if (frame >= this.frameStamp.length) this.frameStamp = growInt(this.frameStamp, Math.max(frame + 1, this.frameStamp.length * 2));
+      if (this.frameStamp[frame] === stamp && seenBefore(stack, lines, i)) continue;
+      this.frameStamp[frame] = stamp;
+      addFlat(this.lineTotalFlat, frame, line, weight);
     }
   }
 
   /** Adds self-line weight for one frame directly (positionTicks-style data). */
   addLineSelf(frame: number, line: number, weight: number): void {
-    if (line > 0) addTo(this.lineSelf, frame, line, weight);
+    if (line > 0) addFlat(this.lineSelfFlat, frame, line, weight);
   }
 
   /** Adds total-line weight for one frame directly. */
   addLineTotal(frame: number, line: number, weight: number): void {
-    if (line > 0) addTo(this.lineTotal, frame, line, weight);
+    if (line > 0) addFlat(this.lineTotalFlat, frame, line, weight);
   }
 
   get samples(): number {
@@ -200,8 +199,8 @@ export class ProfileBuilder {
       nodeTotal,
       sampleCount: this.sampleCount,
       totalWeight: this.totalWeight,
-      lineSelf: this.lineSelf,
-      lineTotal: this.lineTotal,
+      lineSelf: nest(this.lineSelfFlat),
+      lineTotal: nest(this.lineTotalFlat),
     };
     if (this.timelineNode && this.timelineLength > 0) {
       profile.timeline = {
@@ -269,8 +268,27 @@ function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-function addTo(table: Map<number, LineWeights>, frame: number, line: number, weight: number): void {
-  let lines = table.get(frame);
-  if (!lines) table.set(frame, (lines = new Map()));
-  lines.set(line, (lines.get(line) ?? 0) + weight);
+/** Lines above this share a key with the next frame; no source file has that many lines. */
+const LINE_KEY = 2 ** 24;
+
+function addFlat(table: Map<number, number>, frame: number, line: number, weight: number): void {
+  const key = frame * LINE_KEY + Math.min(line, LINE_KEY - 1);
+  table.set(key, (table.get(key) ?? 0) + weight);
+}
+
+function nest(flat: Map<number, number>): Map<number, LineWeights> {
+  const out = new Map<number, LineWeights>();
+  for (const [key, weight] of flat) {
+    const frame = Math.floor(key / LINE_KEY);
+    let lines = out.get(frame);
+    if (!lines) out.set(frame, (lines = new Map()));
+    lines.set(key - frame * LINE_KEY, weight);
+  }
+  return out;
+}
+
+/** Whether (stack[i], lines[i]) already occurred earlier in the same stack (recursion). */
+function seenBefore(stack: ArrayLike<number>, lines: ArrayLike<number>, i: number): boolean {
+  for (let j = 0; j < i; j++) if (stack[j] === stack[i] && lines[j] === lines[i]) return true;
+  return false;
 }
