@@ -8,6 +8,14 @@ import { registerHeat } from './heat/heat';
 import { ActiveProfile } from './profiles/activeProfile';
 import { registerOpenProfileCommand, registerProfileEditor, type ProfileViewReport } from './profiles/profileEditor';
 import { registerHotFunctionsView } from './sidebar/hotFunctions';
+import { registerChat } from './chat/chat';
+import { registerQuickFixes } from './diagnostics/diagnostics';
+import { registerLanguageModelTools } from './lmtools/lmTools';
+import { registerModelCommands } from './models/models';
+import { ExtensionToolContexts } from './lmtools/toolContext';
+import { registerChatParticipant } from './participant/participant';
+import { registerProposalReview } from './participant/proposals';
+import { registerRegressions } from './regressions/regressions';
 
 export interface HotpathApi {
   /** Fires when a profile or diff view becomes ready, draws a frame, or fails to import. */
@@ -24,6 +32,15 @@ export function activate(context: vscode.ExtensionContext): HotpathApi {
   registerHeat(context, active);
   registerCompare(context, log, reports);
   registerHotFunctionsView(context, active);
+  const tools = new ExtensionToolContexts(active);
+  context.subscriptions.push(tools);
+  registerProposalReview(context, tools);
+  registerLanguageModelTools(context, tools);
+  registerChatParticipant(context, tools, log);
+  registerQuickFixes(context, tools, log);
+  registerChat(context, active, tools, log);
+  registerModelCommands(context);
+  registerRegressions(context, log);
   return { onDidReportProfileView: reports.event };
 }
 

@@ -79,8 +79,9 @@ fi
 step "build: extension, worker, webview, test suite"
 ( cd "$ROOT" && node esbuild.mjs )
 rm -rf "$ROOT/out/vscode-suite"
+# web-tree-sitter stays external: its ESM build reads import.meta.url, which a CommonJS bundle lacks
 "$ROOT/node_modules/.bin/esbuild" "$HERE"/suite/*.ts --bundle --platform=node --target=node20 --format=cjs \
-  --external:vscode --external:mocha --log-level=warning --outdir="$ROOT/out/vscode-suite"
+  --external:vscode --external:mocha --external:web-tree-sitter --log-level=warning --outdir="$ROOT/out/vscode-suite"
 
 export NODE_PATH="$ROOT/node_modules"
 PASSED=0; FAILED=0
@@ -152,7 +153,7 @@ if [[ "$MODE" == all || "$MODE" == ui ]]; then
   timeout 300 node "$HERE/driver.js" ui "http://127.0.0.1:$PORT" "$RUN/ws" "$ARTIFACTS" "$ARTIFACTS/ui-results.json" || true
   count "$ARTIFACTS/ui-results.json"
   mkdir -p "$ROOT/media"
-  for shot in flamegraph editor-heat diff; do
+  for shot in flamegraph editor-heat diff chat; do
     if [[ -f "$ARTIFACTS/$shot.png" ]]; then cp "$ARTIFACTS/$shot.png" "$ROOT/media/$shot.png"; fi
   done
 fi

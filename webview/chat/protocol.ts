@@ -56,6 +56,18 @@ export const toChatWebviewSchemas = {
 const cardAction = z.enum(['openDiff', 'apply', 'applyVerify', 'discard', 'regenerate']);
 export type CardAction = z.infer<typeof cardAction>;
 
+/** The actions a card offers in each status: the webview's buttons, enforced again by the host. */
+export const CARD_ACTIONS: Record<CardStatus, readonly CardAction[]> = {
+  proposed: ['openDiff', 'apply', 'applyVerify', 'discard'],
+  stale: ['regenerate', 'discard'],
+  applying: [],
+  applied: ['openDiff'],
+  verifying: [],
+  verified: ['openDiff'],
+  discarded: [],
+  failed: ['openDiff', 'discard'],
+};
+
 export const toChatHostSchemas = {
   ready: z.object({ type: z.literal('ready') }),
   ask: z.object({ type: z.literal('ask'), text: z.string().trim().min(1).max(20_000) }),

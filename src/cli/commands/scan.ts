@@ -54,7 +54,7 @@ export const scanCommand: CliCommand = {
     const set = profilePath ? await importProfileFile(profilePath) : undefined;
     const profile = set?.profiles[set.activeIndex];
 
-    const result = await scanCode({ paths, library, profile, baseDir: cwd, skills });
+    const result = await scanCode({ paths, library, profile, skills });
     const errors = [...library.errors.map((e) => ({ file: e.file, message: `skill not loaded: ${e.message}` })), ...result.errors];
 
     if (args.values.json) {

@@ -26,8 +26,6 @@ export interface ScanOptions {
   library: SkillLibrary;
   /** When given, findings are weighted and ranked by the profile's cost of their lines. */
   profile?: Profile;
-  /** Folder that relative profile paths are resolved against (default: the current directory). */
-  baseDir?: string;
   skills?: readonly string[];
   languages?: readonly string[];
 }
