@@ -42,6 +42,10 @@ export interface FileLineCost {
  * a different frame of the same file (mutual recursion) counts once per frame.
  */
 export function lineCost(profile: Profile, file: string, resolver?: SourceLocationResolver): FileLineCost {
+  if (resolver) {
+    const found = lineCostsByFile(profile, resolver).get(normalizePath(file));
+    return found ? { ...found, file } : { file, lines: [], frameCount: 0, usedFrameLines: false };
+  }
   const wanted = normalizePath(file);
   const self = new Map<number, number>();
   const total = new Map<number, number>();
@@ -54,12 +58,8 @@ export function lineCost(profile: Profile, file: string, resolver?: SourceLocati
 
   profile.frames.forEach((frame, f) => {
     if (!frame.file) return;
-    const place = (line: number): number | undefined => {
-      if (!resolver) return line > 0 ? line : undefined;
-      const to = resolver.resolve(frame.file!, line, line === frame.line ? frame.column : undefined);
-      return to && normalizePath(to.file) === wanted && to.line > 0 ? to.line : undefined;
-    };
-    if (!resolver && !samePath(normalizePath(frame.file), wanted)) return;
+    const place = (line: number): number | undefined => (line > 0 ? line : undefined);
+    if (!samePath(normalizePath(frame.file), wanted)) return;
     const lineSelf = profile.lineSelf.get(f);
     const lineTotal = profile.lineTotal.get(f);
     let matched = false;
@@ -101,6 +101,77 @@ export function lineCost(profile: Profile, file: string, resolver?: SourceLocati
       return { line, self: s, total: t, selfPercent: percentOf(s, profile.totalWeight), totalPercent: percentOf(t, profile.totalWeight) };
     });
   return { file, lines, frameCount, usedFrameLines };
+}
+
+const byFileCache = new WeakMap<Profile, WeakMap<SourceLocationResolver, Map<string, FileLineCost>>>();
+
+/**
+ * Per-line cost of every source file the resolver knows, in one pass over the frames (the
+ * engine and the editor ask for several files of one profile; each would otherwise walk
+ * every frame again). Cached per profile and resolver. Keys are normalised paths.
+ */
+export function lineCostsByFile(profile: Profile, resolver: SourceLocationResolver): Map<string, FileLineCost> {
+  let perResolver = byFileCache.get(profile);
+  if (!perResolver) byFileCache.set(profile, (perResolver = new WeakMap()));
+  const cached = perResolver.get(resolver);
+  if (cached) return cached;
+  const acc = new Map<string, { self: Map<number, number>; total: Map<number, number>; frames: number; usedFrameLines: boolean }>();
+  const hasLineTable = profile.lineSelf.size > 0 || profile.lineTotal.size > 0;
+  let weights: ReturnType<typeof frameWeights> | undefined;
+  const entry = (file: string) => {
+    let e = acc.get(file);
+    if (!e) acc.set(file, (e = { self: new Map(), total: new Map(), frames: 0, usedFrameLines: false }));
+    return e;
+  };
+  profile.frames.forEach((frame, f) => {
+    if (!frame.file) return;
+    const touched = new Set<string>();
+    const lineSelf = profile.lineSelf.get(f);
+    const lineTotal = profile.lineTotal.get(f);
+    if (lineSelf || lineTotal) {
+      for (const [line, w] of lineSelf ?? []) {
+        const to = resolver.resolve(frame.file, line, line === frame.line ? frame.column : undefined);
+        if (!to || !(to.line > 0)) continue;
+        const file = normalizePath(to.file);
+        add(entry(file).self, to.line, w);
+        touched.add(file);
+      }
+      // Formats that record only the leaf's line (positionTicks) give no totals; the self
+      // lines are then the best lower bound for them.
+      for (const [line, w] of lineTotal ?? lineSelf ?? []) {
+        const to = resolver.resolve(frame.file, line, line === frame.line ? frame.column : undefined);
+        if (!to || !(to.line > 0)) continue;
+        const file = normalizePath(to.file);
+        add(entry(file).total, to.line, w);
+        touched.add(file);
+      }
+    } else if (!hasLineTable && frame.line) {
+      const to = resolver.resolve(frame.file, frame.line, frame.column);
+      if (to && to.line > 0) {
+        const file = normalizePath(to.file);
+        const e = entry(file);
+        weights ??= frameWeights(profile);
+        if (weights.self[f] > 0) add(e.self, to.line, weights.self[f]);
+        if (weights.total[f] > 0) add(e.total, to.line, weights.total[f]);
+        e.usedFrameLines = true;
+        touched.add(file);
+      }
+    }
+    for (const file of touched) acc.get(file)!.frames++;
+  });
+  const out = new Map<string, FileLineCost>();
+  for (const [file, e] of acc) {
+    const lines: LineCost[] = [...new Set([...e.self.keys(), ...e.total.keys()])]
+      .sort((a, b) => a - b)
+      .map((line) => {
+        const s = e.self.get(line) ?? 0;
+        const t = e.total.get(line) ?? 0;
+        return { line, self: s, total: t, selfPercent: percentOf(s, profile.totalWeight), totalPercent: percentOf(t, profile.totalWeight) };
+      });
+    out.set(file, { file, lines, frameCount: e.frames, usedFrameLines: e.usedFrameLines });
+  }
+  perResolver.set(resolver, out);
+  return out;
 }
 
 function add(map: Map<number, number>, line: number, weight: number): void {
