@@ -16,24 +16,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { builtinSkillsDir, loadSkills, scanCode } from '../src/core/skills/index';
+import { seededRandom } from '../src/core/util/random';
 
 const quick = process.env.BENCH_QUICK === '1';
 const targetLines = Number(process.env.BENCH_LINES ?? (quick ? 10_000 : 100_000));
 const runs = Number(process.env.BENCH_RUNS ?? (quick ? 1 : 3));
 const TARGET_SECONDS = 10;
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = seeded(42);
+const rand = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
 const nouns = ['user', 'order', 'invoice', 'session', 'product', 'account', 'event', 'report', 'ticket', 'payment'];
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);

@@ -20,20 +20,13 @@ import type { ProfileSet } from '../src/core/profile/model';
 import { diskWorkspace, WorkspaceSourceResolver } from '../src/core/profile/sourcemap';
 import { loadDefaultSkills } from '../src/core/skills';
 import { ProfileCatalog, type ToolContext } from '../src/core/tools/context';
+import { seededRandom } from '../src/core/util/random';
 
 const quick = process.env.BENCH_QUICK === '1';
 const FILES = quick ? 100 : 1000;
 const FUNCTIONS_PER_FILE = 100;
 const SAMPLES = quick ? 100_000 : 1_000_000;
 const DEPTH = 40;
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** A module of ordinary functions; every 50th has a linear lookup in a loop (a real finding). */
 function moduleSource(file: number): string {
@@ -68,7 +61,7 @@ function buildProfile(): ProfileSet {
   // Realistic shape: a few thousand distinct call paths sharing prefixes (entry points and
   // middleware), drawn with a skewed (Zipf-like) distribution; leaves are often the
   // lookup functions, so the hottest code has findings.
-  const random = seeded(7);
+  const random = seededRandom(7);
   const lookups = frames.filter((_, i) => i % FUNCTIONS_PER_FILE % 50 === 7);
   const paths: number[][] = [];
   for (let p = 0; p < 5000; p++) {

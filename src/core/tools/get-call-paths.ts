@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { functionIndex, heaviestPaths } from '../profile/analysis';
-import { pct, pickProfile, resolveFunction } from './profile-support';
+import { pct, pickProfile, profileSelector, resolveFunction } from './profile-support';
 import { defineTool } from './tool';
 
 export const getCallPaths = defineTool({
@@ -9,8 +9,7 @@ export const getCallPaths = defineTool({
     'The heaviest call paths from the program entry into one function, each with its weight and % of the profile. Use it to learn which callers make a hot function hot (e.g. one request handler or a loop).',
   input: z.object({
     function: z.string().describe('Function name, or /regex/ matched against "name (file:line)".'),
-    profile: z.string().optional(),
-    thread: z.union([z.string(), z.number().int().min(0)]).optional(),
+    ...profileSelector,
     top: z.number().int().min(1).max(50).default(5),
   }),
   effect: 'read',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callersAndCallees, functionIndex } from '../profile/analysis';
-import { location, pct, pickProfile, resolveFunction } from './profile-support';
+import { location, pct, pickProfile, profileSelector, resolveFunction } from './profile-support';
 import { defineTool } from './tool';
 
 export const getCallersCallees = defineTool({
@@ -9,8 +9,7 @@ export const getCallersCallees = defineTool({
     "A function's direct callers and callees with the weight that flows through each (a sandwich view), plus its own self and total %. Use it to tell whether a function is slow itself or only calls something slow.",
   input: z.object({
     function: z.string().describe('Function name, or /regex/.'),
-    profile: z.string().optional(),
-    thread: z.union([z.string(), z.number().int().min(0)]).optional(),
+    ...profileSelector,
     top: z.number().int().min(1).max(100).default(10),
   }),
   effect: 'read',

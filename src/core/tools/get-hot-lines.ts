@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { lineCost } from '../profile/analysis';
 import { workspacePath } from './context';
-import { pct, pickProfile } from './profile-support';
+import { pct, pickProfile, profileSelector } from './profile-support';
 import { defineTool, ToolError } from './tool';
 
 export const getHotLines = defineTool({
@@ -10,8 +10,7 @@ export const getHotLines = defineTool({
     'Per-line cost of one workspace source file from a profile: for each costly line, its self % and total % of the profile and the line text. Use it after get_hotspots to see which lines inside a hot function cost the most.',
   input: z.object({
     file: z.string().describe('Workspace-relative path of the source file.'),
-    profile: z.string().optional(),
-    thread: z.union([z.string(), z.number().int().min(0)]).optional(),
+    ...profileSelector,
     top: z.number().int().min(1).max(200).default(15).describe('How many lines, costliest first.'),
   }),
   effect: 'read',

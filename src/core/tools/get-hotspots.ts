@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { rankHotFunctions } from '../profile/analysis';
-import { location, pct, pickProfile } from './profile-support';
+import { location, pct, pickProfile, profileSelector } from './profile-support';
 import { defineTool } from './tool';
 
 export const getHotspots = defineTool({
@@ -8,8 +8,7 @@ export const getHotspots = defineTool({
   description:
     'Ranks the hottest functions of a profile by self weight (time spent in the function itself) or total weight (including callees). Returns rank, function, self %, total %, raw weights and the source location mapped into the workspace. Use it to find where time goes before reading code.',
   input: z.object({
-    profile: z.string().optional().describe('Profile id from list_profiles; defaults to the first loaded profile.'),
-    thread: z.union([z.string(), z.number().int().min(0)]).optional().describe('Thread name or index; defaults to the main/active one.'),
+    ...profileSelector,
     by: z.enum(['self', 'total']).default('self').describe('Rank by self or total weight.'),
     top: z.number().int().min(1).max(200).default(15).describe('How many functions to return.'),
   }),

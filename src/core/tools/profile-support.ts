@@ -1,7 +1,14 @@
+import { z } from 'zod';
 import { functionIndex, findFunctions, hotFunction, parseFramePattern, rankHotFunctions, type HotFunction } from '../profile/analysis';
 import type { Profile, ProfileSet } from '../profile/model';
 import type { ToolContext } from './context';
 import { ToolError } from './tool';
+
+/** The input fields every profile tool shares: which profile and which thread. */
+export const profileSelector = {
+  profile: z.string().optional().describe('Profile id from list_profiles; defaults to the first loaded profile.'),
+  thread: z.union([z.string(), z.number().int().min(0)]).optional().describe('Thread name or index; defaults to the main/active one.'),
+};
 
 /** One profile of a set: by thread name or index, else the set's active one. */
 export function pickProfile(set: ProfileSet, thread?: string | number): Profile {

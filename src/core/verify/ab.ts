@@ -1,4 +1,5 @@
 import { mannWhitneyPValue, median } from '../regression/stats';
+import { seededRandom } from '../util/random';
 
 export type Side = 'baseline' | 'candidate';
 export type Verdict = 'faster' | 'slower' | 'no significant change';
@@ -94,7 +95,7 @@ export function summarize(baseline: number[], candidate: number[], seed = 0x5eed
 }
 
 function bootstrapRelativeChange(a: number[], b: number[], rounds: number, seed: number): [number, number] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const ra = new Float64Array(a.length);
   const rb = new Float64Array(b.length);
   const stats = new Float64Array(rounds);
@@ -105,15 +106,4 @@ function bootstrapRelativeChange(a: number[], b: number[], rounds: number, seed:
   }
   stats.sort();
   return [stats[Math.floor(rounds * 0.025)], stats[Math.min(rounds - 1, Math.ceil(rounds * 0.975) - 1)]];
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
