@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // End-to-end regression check (issue 4): builds a git repository of a small Node service with
-// E2E_COMMITS commits, one of which (E2E_BAD) makes computeTotals() slower; for every commit it
+// E2E_COMMITS commits, one of which (E2E_BAD) makes computeTotals() about 20% slower (some 4%
+// of the process's CPU); for every commit it
 // runs the workload under `node --cpu-prof` E2E_PROFILES times, uploads the real profiles with
 // the commit and a deploy event to a `hotpath serve` started on 127.0.0.1 with --repo, then
 // checks that the service reports exactly one regression, on computeTotals, with the bad
 // commit ranked first. Prints a JSON summary; exits 1 when a check fails.
 //
 //   node scripts/e2e-regression.mjs            (builds dist/ first when needed)
-//   E2E_COMMITS=20 E2E_BAD=12 E2E_PROFILES=3 E2E_ITERATIONS=400 E2E_KEEP=1
+//   E2E_COMMITS=20 E2E_BAD=12 E2E_PROFILES=3 E2E_ITERATIONS=400 (the defaults); E2E_KEEP=1 keeps the work folder
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -55,9 +56,9 @@ function computeTotals(records) {
     const amounts = Float64Array.from(list).sort();
     let total = 0;
     for (const a of amounts) total += a;
-${audit ? `    // audit: a checksum of the cents digits in two bases
+${audit ? `    // audit: a checksum of the cents digits
     let digits = 0;
-    for (const base of [10, 7]) for (const a of amounts) for (let c = Math.round(a * 100); c > 0; c = (c / base) | 0) digits += c % base;
+    for (const a of amounts) for (let c = Math.round(a * 100); c > 0; c = (c / 10) | 0) digits += c % 10;
     if (digits < 0) throw new RangeError('bad checksum');
 ` : ''}    sums.set(category, { n: amounts.length, total, median: amounts[amounts.length >> 1], max: amounts[amounts.length - 1] });
   }
@@ -113,36 +114,79 @@ function writeCommit(i) {
   return git('rev-parse', 'HEAD');
 }
 
+/** The service's stderr and exit, quoted when a request fails so a crash names its cause. */
+let serverLog = '';
+let serverExit = '';
+
 function waitForUrl(child) {
   return new Promise((resolve, reject) => {
     let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
+    child.stderr.on('data', (d) => (serverLog += d));
     child.stdout.on('data', (d) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve(JSON.parse(line).url);
     });
-    child.on('exit', (code) => reject(new Error(`hotpath serve exited with ${code}: ${err}`)));
+    child.on('exit', (code, signal) => {
+      serverExit = `exited with ${code ?? signal}`;
+      reject(new Error(`hotpath serve ${serverExit}: ${serverLog}`));
+    });
   });
 }
 
-async function post(url, body, headers) {
-  const res = await fetch(url, { method: 'POST', body, headers });
+async function post(url, body, headers, retried = false) {
+  let res;
+  try {
+    res = await fetch(url, { method: 'POST', body, headers });
+  } catch (e) {
+    // A dropped connection to a live service (seen on the shared machine) is retried once on a new one.
+    if (!retried && !serverExit) {
+      await new Promise((r) => setTimeout(r, 200));
+      return post(url, body, headers, true);
+    }
+    throw new Error(`POST ${url}: ${e.cause?.message ?? e.message}; service ${serverExit || 'still running'}; log: ${serverLog.slice(-2000)}`);
+  }
   if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
 }
 
+/**
+ * How the workload runs: profile weights are time deltas between samples, so a run preempted by
+ * other processes on a loaded machine charges the preemption to whatever ran next. A real-time
+ * (SCHED_FIFO) or raised priority keeps the short runs on a core when the OS allows it.
+ */
+function priorityPrefix() {
+  for (const prefix of [['chrt', '-f', '1'], ['nice', '-n', '-10']]) {
+    try {
+      execFileSync(prefix[0], [...prefix.slice(1), process.execPath, '-e', ''], { stdio: 'ignore' });
+      return prefix;
+    } catch {
+      // Not permitted here (or not installed): try the next, else run at normal priority.
+    }
+  }
+  return [];
+}
+
 const started = Date.now();
+const priority = priorityPrefix();
 if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
 fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
 git('init', '-q', '-b', 'main');
 const shas = Array.from({ length: commits }, (_, i) => writeCommit(i));
 
 // Runtime frames ("(garbage collector)", node:internal/…) are on every stack and cannot be blamed on a commit.
+// p ≤ 1e-5 and a 8% floor instead of 1e-3 and 1%: on a shared machine, load shifts shares in
+// runs of windows rather than as independent noise (measured: up to 4% of the string-heavy
+// parseRecords, p ≈ 1e-9), while the audit's step is about 16% of computeTotals' share at p < 1e-12.
 const config = path.join(work, 'hotpath.json');
-fs.writeFileSync(config, JSON.stringify({ detection: { ignore: ['^\\([^)]*\\)$', '\\(node:'] } }));
-const server = spawn(process.execPath, [path.join(root, 'dist', 'cli.js'), 'serve', '--port', '0', '--data', data, '--repo', `e2e-service=${repo}`, '--config', config, '--json'], {
+fs.writeFileSync(config, JSON.stringify({ detection: { pValue: 1e-5, minChange: 0.08, ignore: ['^\\([^)]*\\)$', '\\(node:'] } }));
+// The service runs from a private copy of the bundle: a build elsewhere (another test, a watch)
+// rewrites dist/native/better_sqlite3.node in place, which crashes a process that has it mapped.
+const bundle = path.join(work, 'dist');
+fs.mkdirSync(bundle);
+fs.copyFileSync(path.join(root, 'dist', 'cli.js'), path.join(bundle, 'cli.js'));
+for (const dir of ['native', 'wasm']) fs.cpSync(path.join(root, 'dist', dir), path.join(bundle, dir), { recursive: true });
+const server = spawn(process.execPath, [path.join(bundle, 'cli.js'), 'serve', '--port', '0', '--data', data, '--repo', `e2e-service=${repo}`, '--config', config, '--json'], {
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let summary;
@@ -155,9 +199,8 @@ try {
     await post(`${url}/api/v1/events`, JSON.stringify({ events: [{ service: 'e2e-service', commit: shas[i], time: t0 + window * 60_000 }] }), { 'content-type': 'application/json' });
     for (let k = 0; k < perCommit; k++, window++) {
       const dir = path.join(profiles, `${i}-${k}`);
-      execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, path.join(repo, 'src', 'server.js')], {
-        env: { ...env, ITERATIONS: String(iterations) },
-      });
+      const command = [...priority, process.execPath, '--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, path.join(repo, 'src', 'server.js')];
+      execFileSync(command[0], command.slice(1), { env: { ...env, ITERATIONS: String(iterations) } });
       const file = path.join(dir, fs.readdirSync(dir)[0]);
       const q = new URLSearchParams({ service: 'e2e-service', commit: shas[i], time: String(t0 + window * 60_000), version: `r${i}` });
       await post(`${url}/api/v1/profiles?${q}`, fs.readFileSync(file), { 'content-type': 'application/octet-stream' });
@@ -182,12 +225,17 @@ try {
     // The regression's commit range (last good → first bad window, widened by the location uncertainty) holds the bad commit.
     badCommitInRange: found.length === 1 && found[0].suspects.some((x) => x.sha === shas[bad]),
   };
-  summary = { ok: Object.values(checks).every(Boolean), checks, badCommit: shas[bad], firstBadWindow: bad * perCommit, windows: window, seconds: (Date.now() - started) / 1000, regressions: found, work };
+  summary = { ok: Object.values(checks).every(Boolean), checks, priority: priority.join(' ') || 'normal', badCommit: shas[bad], firstBadWindow: bad * perCommit, windows: window, seconds: (Date.now() - started) / 1000, regressions: found, work };
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.on('exit', r));
+  // Waiting for an 'exit' that already happened would leave this await unsettled (exit 13, the error lost).
+  if (server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((r) => server.on('exit', r));
+    server.kill('SIGTERM');
+    await exited;
+  }
   git('checkout', '-q', 'main');
+  // Also when a step failed: the suite runs this by default and must not fill the temp folder.
+  if (!env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
 }
-if (!env.E2E_KEEP) fs.rmSync(work, { recursive: true, force: true });
 console.log(JSON.stringify(summary, null, 2));
 process.exitCode = summary.ok ? 0 : 1;

@@ -1,7 +1,7 @@
 import { ChangePointDetector, detectChangePoints, resolveDetectOptions, type ChangePoint } from '../core/regression/changepoints';
-import { costShift, deseasonalize, outlierDriven, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict } from '../core/regression/filters';
+import { costShift, deseasonalize, outlierDriven, restGotCheaper, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict } from '../core/regression/filters';
 import { groupRegressions, type FunctionRegression } from '../core/regression/regressions';
-import { areRelated, type FunctionSeries, type SeriesSet } from '../core/regression/series';
+import { areRelated, excludingRuntime, type FunctionSeries, type SeriesSet } from '../core/regression/series';
 import { momentsOf } from '../core/regression/stats';
 import type { FunctionShare, NewRegression, ProfileStore } from './store/store';
 
@@ -34,6 +34,12 @@ export interface DetectionOptions {
    * the service can be blamed for them.
    */
   ignore: string[];
+  /**
+   * Root-level runtime pseudo-frames, as regular expressions over "name (file)", whose samples
+   * are left out of every share (and which are not tracked): GC and idle time shift with machine
+   * load, and counting them would move every function's share with them.
+   */
+  runtime: string[];
 }
 
 export const defaultDetectionOptions: DetectionOptions = {
@@ -46,6 +52,7 @@ export const defaultDetectionOptions: DetectionOptions = {
   confirmPoints: 8,
   stableWindows: 3,
   ignore: [],
+  runtime: ['^\\((garbage collector|idle|program)\\)$'],
 };
 
 interface TrackedFunction {
@@ -77,6 +84,8 @@ export interface WentAway {
 interface SeriesState {
   windowIds: number[];
   commits: (string | null)[];
+  /** Share of each window's samples in runtime frames (`DetectionOptions.runtime`). */
+  runtime: number[];
   set: SeriesSet;
   tracked: Map<string, TrackedFunction>;
   /** Confirmed changes the filters explained away, latest per function and change point. */
@@ -100,6 +109,8 @@ export interface WindowAdded {
   windowId: number;
   time: number;
   commit: string | null;
+  /** The window's total weight, in its unit. */
+  totalWeight: number;
   functions: FunctionShare[];
   edges: [number, number][];
 }
@@ -122,6 +133,7 @@ export class RegressionDetection {
   private wentAwayQueue: WentAway[] = [];
   private readonly detectOptions;
   private readonly ignored: RegExp[];
+  private readonly runtimeFrames: RegExp[];
 
   constructor(
     private readonly store: ProfileStore,
@@ -129,11 +141,17 @@ export class RegressionDetection {
   ) {
     this.detectOptions = resolveDetectOptions({ pValue: options.pValue, minChange: options.minChange, window: options.window });
     this.ignored = options.ignore.map((source) => new RegExp(source));
+    this.runtimeFrames = options.runtime.map((source) => new RegExp(source));
   }
 
   private ignores(f: { name: string; file: string }): boolean {
     const label = functionLabel(f);
-    return this.ignored.some((re) => re.test(label));
+    return this.ignored.some((re) => re.test(label)) || this.isRuntime(f);
+  }
+
+  private isRuntime(f: { name: string; file: string }): boolean {
+    const label = functionLabel(f);
+    return this.runtimeFrames.some((re) => re.test(label));
   }
 
   /** Call after the window was stored. Returns the regressions this window revealed (not yet stored). */
@@ -174,10 +192,18 @@ export class RegressionDetection {
 
   private load(service: string, type: string): SeriesState {
     const windows = this.store.listWindows(service, type);
+    const runtime = windows.map(() => 0);
+    if (this.runtimeFrames.length > 0) {
+      for (const f of this.store.listFunctions(service, type, 0, 1_000_000)) {
+        if (this.isRuntime(f)) this.store.functionSeries(service, type, f).forEach((p, i) => (runtime[i] += p.inclusive));
+      }
+    }
     const state: SeriesState = {
       windowIds: windows.map((r) => r.windowId),
       commits: windows.map((r) => r.commit),
-      set: { times: windows.map((r) => r.time), functions: new Map(), callers: new Map() },
+      runtime,
+      // Totals of the non-runtime samples, the same base as the shares (excludingRuntime).
+      set: { times: windows.map((r) => r.time), totals: windows.map((r, i) => r.totalWeight * (1 - runtime[i])), functions: new Map(), callers: new Map() },
       filtered: new Map(),
       tracked: new Map(),
     };
@@ -198,7 +224,8 @@ export class RegressionDetection {
   private track(state: SeriesState, service: string, type: string, f: { name: string; file: string; line: number; endLine: number }): void {
     const label = functionLabel(f);
     const points = this.store.functionSeries(service, type, f);
-    const series: FunctionSeries = { function: label, times: state.set.times, inclusive: points.map((p) => p.inclusive), self: points.map((p) => p.self) };
+    const share = (value: number, i: number) => excludingRuntime(value, state.runtime[i]);
+    const series: FunctionSeries = { function: label, times: state.set.times, inclusive: points.map((p, i) => share(p.inclusive, i)), self: points.map((p, i) => share(p.self, i)) };
     const detector = new ChangePointDetector(this.detectOptions);
     if (series.inclusive.length) detector.append(...series.inclusive);
     state.set.functions.set(label, series);
@@ -209,12 +236,17 @@ export class RegressionDetection {
     state.set.times.push(w.time);
     state.windowIds.push(w.windowId);
     state.commits.push(w.commit);
+    let runtime = 0;
+    for (const f of w.functions) if (this.isRuntime(f)) runtime += f.inclusive;
+    state.runtime.push(runtime);
+    state.set.totals!.push(w.totalWeight * (1 - runtime));
     const shares = new Map(w.functions.map((f) => [functionLabel(f), f]));
     for (const [label, t] of state.tracked) {
       const f = shares.get(label);
-      t.series.inclusive.push(f?.inclusive ?? 0);
-      t.series.self.push(f?.self ?? 0);
-      t.detector.append(f?.inclusive ?? 0);
+      const inclusive = excludingRuntime(f?.inclusive ?? 0, runtime);
+      t.series.inclusive.push(inclusive);
+      t.series.self.push(excludingRuntime(f?.self ?? 0, runtime));
+      t.detector.append(inclusive);
       if (f && f.line > 0) {
         t.line = f.line;
         t.endLine = f.endLine;
@@ -262,10 +294,12 @@ export class RegressionDetection {
         const filtered =
           outlierDriven(values, cp, o) ??
           this.seasonalFilter(values, cp, periods) ??
+          // Checked before went-away: moved cost explains the rise whatever the level does later.
+          costShift(state.set, t.series.function, cp) ??
+          restGotCheaper(state.set, t.series.function, cp) ??
           wentAway(cps, i) ??
           // A rise that undoes the dip just before it is a recovery: the dip went away.
-          (i > 0 ? wentAway(cps, i - 1) : undefined) ??
-          costShift(state.set, t.series.function, cp);
+          (i > 0 ? wentAway(cps, i - 1) : undefined);
         if (filtered) {
           const fn = t.series.function;
           state.filtered.set(`${fn}@${cp.index}`, { function: fn, type: w.type, index: cp.index, time: state.set.times[cp.index], commit: state.commits[cp.index], reason: filtered.reason, evidence: filtered.evidence });
@@ -286,7 +320,11 @@ export class RegressionDetection {
       pending.some((p) => Math.abs(p.index - c.changePoint.index) <= LOCALIZATION_TOLERANCE && areRelated(state.set.callers, p.function, c.function));
     const ready = candidates.filter((c) => !waiting(c) || state.set.times.length - 1 - c.changePoint.index > this.options.confirmPoints * 3);
     return groupRegressions(ready, state.set.callers, LOCALIZATION_TOLERANCE).map((group) => {
-      for (const m of group.members) state.tracked.get(m.function)!.reported.push(m.changePoint.index);
+      for (const m of group.members) {
+        state.tracked.get(m.function)!.reported.push(m.changePoint.index);
+        // An explanation that no longer held as points arrived is not shown beside the finding.
+        for (const [key, f] of state.filtered) if (f.function === m.function && Math.abs(f.index - m.changePoint.index) <= LOCALIZATION_TOLERANCE) state.filtered.delete(key);
+      }
       return this.regressionOf(state, w, group.headline, group.members);
     });
   }

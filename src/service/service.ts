@@ -134,6 +134,7 @@ export class ProfileService {
         windowId: windowIds[i],
         time: profile.time,
         commit: profile.commit,
+        totalWeight: w.totalWeight,
         functions: w.functions,
         edges: w.edges,
       })) {

@@ -171,21 +171,21 @@ interface SplitTest {
 
 /**
  * Tests a candidate against the segment [from, to) its neighbours leave it, first moving it to
- * the strongest split within ±`refineRadius` points: a window sees only part of the data,
- * so its split is often a few points off, which costs both localization and power.
+ * the best split within ±`refineRadius` points: a window sees only part of the data, so its
+ * split is often several points off, which costs both localization and power.
  */
 function refinedSplitTest(data: SeriesData, from: number, candidate: number, to: number, o: Resolved): SplitTest {
   const lo = Math.max(from + o.minSegment, candidate - refineRadius(o));
   const hi = Math.min(to - o.minSegment, candidate + refineRadius(o));
   if (lo > hi) return { split: candidate, pValue: 1 };
-  let best = lo;
+  // Squared test statistic per split (index s − lo); for the t-test about twice the split's log-likelihood ratio.
+  const stat = new Float64Array(hi - lo + 1);
   if (usesRanks(data, from, Math.min(Math.max(candidate, lo), hi), to, o)) {
     // One ranking serves every split: the rank sum after the split moves by one rank per step.
     const { ranks, tieTerm } = ranksOf(data.values, from, to);
     const n = to - from;
     let rankSumAfter = 0;
     for (let i = hi - from; i < n; i++) rankSumAfter += ranks[i];
-    let bestZ = -1;
     for (let s = hi; s >= lo; s--) {
       if (s < hi) rankSumAfter += ranks[s - from];
       const n1 = s - from;
@@ -193,29 +193,61 @@ function refinedSplitTest(data: SeriesData, from: number, candidate: number, to:
       const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
       const u = rankSumAfter - (n2 * (n2 + 1)) / 2;
       const z = variance > 0 ? Math.max(0, Math.abs(u - (n1 * n2) / 2) - 0.5) / Math.sqrt(variance) : 0;
-      if (z >= bestZ) {
-        bestZ = z;
-        best = s;
-      }
+      stat[s - lo] = z * z;
     }
-    return { split: best, pValue: normalTwoSidedP(bestZ) };
+    // The rank statistic is no likelihood (ties make it flat over runs of equal values): its
+    // first maximum is the split.
+    let split = lo;
+    for (let s = lo + 1; s <= hi; s++) if (stat[s - lo] > stat[split - lo]) split = s;
+    return { split, pValue: normalTwoSidedP(Math.sqrt(stat[split - lo])) };
   }
-  let bestT = -1;
   for (let s = lo; s <= hi; s++) {
     const a = data.moments(from, s);
     const b = data.moments(s, to);
     const { se } = pooledError(a, b);
     const t = se > 0 ? Math.abs(b.mean - a.mean) / se : a.mean === b.mean ? 0 : Infinity;
-    if (t > bestT) {
-      bestT = t;
-      best = s;
-    }
+    stat[s - lo] = t * t;
   }
-  return { split: best, pValue: studentPValue(data.moments(from, best), data.moments(best, to)) };
+  const split = bandMaximum(stat, lo);
+  return { split, pValue: studentPValue(data.moments(from, split), data.moments(split, to)) };
 }
 
+/** How far a candidate may move (a quarter window; farther moves did not measure better). */
 function refineRadius(o: Resolved): number {
   return Math.max(o.minSegment, Math.floor(o.window / 4));
+}
+
+/** Half-width of the band `bandMaximum` maximizes: the ±2 points localization is judged by. */
+const locationBand = 2;
+
+/**
+ * The split whose ±`locationBand` neighbourhood holds the most likelihood (weights e^(stat/2),
+ * a flat prior over splits). A weak step's likelihood is flat-topped and noisy near its peak,
+ * so the band's centre lands within ±2 of the truth more often than the single most likely
+ * split (Gaussian 1-SD step told the levels: 77% against 67%).
+ */
+function bandMaximum(stat: Float64Array, lo: number): number {
+  let peak = 0;
+  for (let i = 1; i < stat.length; i++) if (stat[i] > stat[peak]) peak = i;
+  // A peak at the range's edge may be a step beyond it (too few points yet on its far side):
+  // the band, cut off there, would pull the split inwards.
+  if (!Number.isFinite(stat[peak]) || peak < locationBand || peak > stat.length - 1 - locationBand) return lo + peak;
+  const weight = Float64Array.from(stat, (x) => Math.exp((x - stat[peak]) / 2));
+  // Sliding sums over [i − band, i + band].
+  const mass = new Float64Array(weight.length);
+  let sum = 0;
+  for (let i = 0; i < Math.min(locationBand, weight.length); i++) sum += weight[i];
+  for (let i = 0; i < weight.length; i++) {
+    if (i + locationBand < weight.length) sum += weight[i + locationBand];
+    if (i - locationBand - 1 >= 0) sum -= weight[i - locationBand - 1];
+    mass[i] = sum;
+  }
+  let most = 0;
+  for (let i = 1; i < mass.length; i++) if (mass[i] > mass[most]) most = i;
+  // Bands that all hold a sharp peak tie: the peak itself is the answer then.
+  let best = most;
+  for (let i = 0; i < mass.length; i++) if (mass[i] >= mass[most] * (1 - 1e-9) && Math.abs(i - peak) < Math.abs(best - peak)) best = i;
+  return lo + best;
 }
 
 /** Ranks (ties averaged) of values[from, to) in input order, and the tie term Σ(t³ − t). */

@@ -1,14 +1,14 @@
 /**
  * Filters that keep real regressions and drop the change points that are not (FBDetect):
- * a spike that went away, cost that merely moved between a caller and its callee, a daily
- * or weekly pattern, and a change carried by one or two outliers. Each verdict says why, so
- * a dismissed regression can still be audited.
+ * a spike that went away, cost that merely moved between a caller and its callee, a share that
+ * rose only because the rest got cheaper, a daily or weekly pattern, and a change carried by one
+ * or two outliers. Each verdict says why, so a dismissed regression can still be audited.
  */
 import { type ChangePoint, type SignificanceTest } from './changepoints';
 import { incompleteBeta, mannWhitneyPValue, median, momentsOf, studentPValue } from './stats';
 import { type SeriesSet } from './series';
 
-export type FilterReason = 'went-away' | 'cost-shift' | 'seasonal' | 'outlier';
+export type FilterReason = 'went-away' | 'cost-shift' | 'rest-got-cheaper' | 'seasonal' | 'outlier';
 
 export interface FilterVerdict {
   reason: FilterReason;
@@ -142,7 +142,8 @@ function withoutOutliers(values: number[]): number[] {
 
 /**
  * Cost shift: `fn`'s share rose at the change, but a direct caller's self share fell by at
- * least half as much while the caller's inclusive share moved by less than half of the rise.
+ * least half as much while the caller's inclusive share rose by less than half of the rise (or
+ * fell: a refactor that also made the caller's subtree cheaper is no regression either).
  * Work moved from the caller into `fn` (inlining, refactoring): the service is not slower.
  * (The same holds in reverse: a caller whose self share rose while a callee's fell.)
  */
@@ -161,7 +162,7 @@ export function costShift(set: SeriesSet, fn: string, cp: ChangePoint): FilterVe
     if (!other || !parentSeries) continue;
     const selfChange = change(other.self);
     const parentChange = change(parentSeries.inclusive);
-    if (selfChange <= -0.5 * rise && Math.abs(parentChange) < 0.5 * rise) {
+    if (selfChange <= -0.5 * rise && parentChange < 0.5 * rise) {
       return {
         reason: 'cost-shift',
         evidence: `${fn} rose by ${pct(rise)} while ${name}'s self share fell by ${pct(-selfChange)}; ${parent}'s inclusive share moved only ${pct(parentChange)}`,
@@ -169,6 +170,38 @@ export function costShift(set: SeriesSet, fn: string, cp: ChangePoint): FilterVe
     }
   }
   return undefined;
+}
+
+/**
+ * The rest got cheaper: `fn`'s share rose because the windows' total weight fell (another
+ * function got faster), while `fn`'s own weight per window rose by less than half as much as
+ * its share. A share is the function's weight over everyone's, so it moves when either does;
+ * only the numerator is this function's doing. Needs the windows' totals (`SeriesSet.totals`),
+ * in the same terms as the series (`totals[i]` × share = the function's weight in window i).
+ */
+export function restGotCheaper(set: SeriesSet, fn: string, cp: ChangePoint): FilterVerdict | undefined {
+  const totals = set.totals;
+  const series = set.functions.get(fn);
+  if (!totals || !series || !(cp.absoluteChange > 0) || !(cp.before > 0)) return undefined;
+  const from = cp.index - cp.beforeCount;
+  const to = cp.index + cp.afterCount;
+  const totalBefore = momentsOf(totals, from, cp.index).mean;
+  const totalChange = momentsOf(totals, cp.index, to).mean / totalBefore - 1;
+  if (!(totalChange < 0)) return undefined;
+  const weights = series.inclusive.map((share, i) => share * totals[i]);
+  const weightBefore = momentsOf(weights, from, cp.index).mean;
+  if (!(weightBefore > 0)) return undefined;
+  const weightChange = momentsOf(weights, cp.index, to).mean / weightBefore - 1;
+  const shareChange = cp.after / cp.before - 1;
+  if (weightChange >= 0.5 * shareChange) return undefined;
+  return {
+    reason: 'rest-got-cheaper',
+    evidence: `${fn}'s share rose by ${signedPct(shareChange)} because the rest got cheaper (total weight per window ${signedPct(totalChange)}); its own weight per window moved ${signedPct(weightChange)}`,
+  };
+}
+
+function signedPct(x: number): string {
+  return `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 }
 
 function fmt(x: number): string {

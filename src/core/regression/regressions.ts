@@ -4,7 +4,7 @@
  * regressions that one change caused in several related functions.
  */
 import { detectChangePoints, resolveDetectOptions, type ChangePoint, type DetectOptions } from './changepoints';
-import { costShift, deseasonalize, outlierDriven, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict, type SeasonalPattern } from './filters';
+import { costShift, deseasonalize, outlierDriven, restGotCheaper, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict, type SeasonalPattern } from './filters';
 import { areRelated, type SeriesSet } from './series';
 import { momentsOf } from './stats';
 
@@ -71,7 +71,7 @@ export function findRegressions(set: SeriesSet, options: PipelineOptions = {}): 
     };
     for (const cp of seasonalOnly) push(cp, seasonalVerdict(cp, patterns));
     cps.forEach((cp, i) => {
-      if (cp.absoluteChange > 0) push(cp, outlierDriven(values, cp, o) ?? wentAway(cps, i) ?? costShift(set, series.function, cp), patterns);
+      if (cp.absoluteChange > 0) push(cp, outlierDriven(values, cp, o) ?? wentAway(cps, i) ?? costShift(set, series.function, cp) ?? restGotCheaper(set, series.function, cp), patterns);
     });
   }
   return out;

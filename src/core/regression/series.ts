@@ -17,6 +17,8 @@ export interface WindowAggregate {
   self: ReadonlyMap<string, number>;
   /** Function → the functions seen calling it in this window. */
   callers?: ReadonlyMap<string, Iterable<string>>;
+  /** The window's total weight (samples, ns, …), when known. */
+  total?: number;
 }
 
 export interface FunctionSeries {
@@ -33,6 +35,11 @@ export interface SeriesSet {
   functions: Map<string, FunctionSeries>;
   /** Function → its callers, over all windows. */
   callers: Map<string, Set<string>>;
+  /**
+   * Each window's total weight, when every window has one: it tells a share that rose because
+   * the function cost more from one that rose because the rest cost less.
+   */
+  totals?: number[];
 }
 
 /**
@@ -64,7 +71,9 @@ export function functionSeries(windows: readonly WindowAggregate[], options: { m
       for (const c of cs) if (c !== callee) set.add(c);
     }
   }
-  return { times, functions, callers };
+  const set: SeriesSet = { times, functions, callers };
+  if (sorted.length > 0 && sorted.every((w) => w.total !== undefined)) set.totals = sorted.map((w) => w.total!);
+  return set;
 }
 
 function peak(values: number[]): number {
@@ -100,4 +109,13 @@ function reaches(callers: ReadonlyMap<string, ReadonlySet<string>>, ancestor: st
     frontier = next;
   }
   return false;
+}
+
+/**
+ * A share of all samples re-expressed as a share of the samples not spent in the runtime
+ * (garbage collection, idle, the engine itself): those move with machine load and heap timing,
+ * so shares of all samples drift together when they do — the work of the code does not.
+ */
+export function excludingRuntime(share: number, runtimeShare: number): number {
+  return runtimeShare < 1 ? share / (1 - runtimeShare) : 0;
 }

@@ -24,6 +24,7 @@ import type {
   StoredRegression,
   WindowRow,
 } from './store';
+import type { LedgerEntry } from '../../core/ledger/schema';
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -117,6 +118,15 @@ export const MIGRATIONS: readonly string[] = [
     callee_id INTEGER NOT NULL REFERENCES functions(id),
     PRIMARY KEY (service_id, type, caller_id, callee_id)
   ) WITHOUT ROWID;
+  `,
+  `
+  CREATE TABLE ledger (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    entry TEXT NOT NULL
+  );
+  CREATE INDEX ledger_time ON ledger(time);
   `,
 ];
 
@@ -219,7 +229,7 @@ export class SqliteProfileStore implements ProfileStore {
       ),
       typesOf: db.prepare('SELECT type, unit, count(*) AS windows FROM windows WHERE service_id = ? GROUP BY type, unit ORDER BY windows DESC, type'),
       windows: db.prepare(
-        `SELECT w.id AS window_id, w.profile_id, w.time, p.commit_sha, p.version
+        `SELECT w.id AS window_id, w.profile_id, w.time, w.total_weight, p.commit_sha, p.version
          FROM windows w JOIN profiles p ON p.id = w.profile_id
          WHERE w.service_id = ? AND w.type = ? AND w.time >= ? AND w.time < ? ORDER BY w.time, w.id`,
       ),
@@ -262,6 +272,8 @@ export class SqliteProfileStore implements ProfileStore {
            false_positive_at = CASE WHEN @status = 'false_positive' THEN coalesce(false_positive_at, @at) ELSE false_positive_at END
          WHERE id = @id`,
       ),
+      insertLedger: db.prepare('INSERT OR IGNORE INTO ledger(id, kind, time, entry) VALUES (?, ?, ?, ?)'),
+      ledger: db.prepare('SELECT entry FROM ledger ORDER BY time, id').pluck(),
     };
   }
 
@@ -358,6 +370,7 @@ export class SqliteProfileStore implements ProfileStore {
       windowId: r.window_id as number,
       profileId: r.profile_id as number,
       time: r.time as number,
+      totalWeight: r.total_weight as number,
       commit: (r.commit_sha as string | null) ?? null,
       version: (r.version as string | null) ?? null,
     }));
@@ -496,6 +509,16 @@ export class SqliteProfileStore implements ProfileStore {
   setRegressionStatus(id: number, status: RegressionStatus, at: number, note?: string): StoredRegression | undefined {
     const info = this.stmt.regressionStatus.run({ id, status, at, note: note ?? null });
     return info.changes ? this.getRegression(id) : undefined;
+  }
+
+  addLedgerEntry(entry: LedgerEntry): boolean {
+    const time = entry.kind === 'fix' ? entry.time : entry.fixedAt;
+    return this.stmt.insertLedger.run(entry.id, entry.kind, time, JSON.stringify(entry)).changes > 0;
+  }
+
+  listLedgerEntries(): LedgerEntry[] {
+    // Entries were validated on the way in; the JSON is ours.
+    return (this.stmt.ledger.all() as string[]).map((text) => JSON.parse(text) as LedgerEntry);
   }
 
   close(): void {

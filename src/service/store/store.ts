@@ -4,6 +4,7 @@
  * Times are milliseconds since the Unix epoch; shares are fractions (0..1) of a window's
  * total weight.
  */
+import type { LedgerEntry } from '../../core/ledger/schema';
 
 export interface FunctionRef {
   name: string;
@@ -77,6 +78,8 @@ export interface WindowRow {
   windowId: number;
   profileId: number;
   time: number;
+  /** The sum of the window's sample weights, in its unit. */
+  totalWeight: number;
   commit: string | null;
   version: string | null;
 }
@@ -190,6 +193,11 @@ export interface ProfileStore {
   listRegressions(filter: RegressionFilter): StoredRegression[];
   /** Changes the status, recording the first time each status was reached (for time to mitigate). */
   setRegressionStatus(id: number, status: RegressionStatus, at: number, note?: string): StoredRegression | undefined;
+
+  /** Adds an efficiency-ledger entry; false when an entry with its id is already stored. */
+  addLedgerEntry(entry: LedgerEntry): boolean;
+  /** Every ledger entry, oldest first. */
+  listLedgerEntries(): LedgerEntry[];
 
   close(): void;
 }

@@ -72,6 +72,30 @@ describe('detectChangePoints', () => {
     });
   }
 
+  it('localizes 1-SD steps within ±2 points in most series (the band estimate, t-test)', () => {
+    // The single most likely split manages about two thirds on these; the ±2 band about three quarters.
+    let found = 0;
+    let localized = 0;
+    for (let seed = 1; seed <= 120; seed++) {
+      const near = detectChangePoints(stepSeries({ seed, length: 200, changeAt: 100, step: 1 }).values, { test: 't-test' }).filter((c) => Math.abs(c.index - 100) <= 10);
+      if (near.length === 0) continue;
+      found++;
+      if (near.some((c) => Math.abs(c.index - 100) <= 2)) localized++;
+    }
+    assert.ok(found >= 100, `found ${found}`);
+    assert.ok(localized / found >= 0.7, `localized ${localized} of ${found}`);
+  });
+
+  it('keeps a step at the edge of what it can test there, not pulled inwards', () => {
+    // 8 points after a 3-SD step: fewer than minSegment (10), so the split can sit at n − 10 at best.
+    let atEdge = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const cps = detectChangePoints(stepSeries({ seed, length: 44, changeAt: 36, step: 3 }).values);
+      if (cps.length === 1 && cps[0].index === 34) atEdge++;
+    }
+    assert.ok(atEdge >= 18, `${atEdge} of 20 at index 34`);
+  });
+
   it('attaches the time of the first point after the change', () => {
     const values = [...Array(30).fill(1), ...Array(30).fill(2)];
     const times = values.map((_, i) => 1000 + 60_000 * i);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { detectChangePoints, type ChangePoint } from '../../../src/core/regression/changepoints';
 import { deseasonalize, outlierDriven, seasonalPeriods, wentAway } from '../../../src/core/regression/filters';
 import { findRegressions, groupRegressions } from '../../../src/core/regression/regressions';
-import { functionSeries, type WindowAggregate } from '../../../src/core/regression/series';
+import { excludingRuntime, functionSeries, type WindowAggregate } from '../../../src/core/regression/series';
 import { noiseSource, seededRandom } from './generators';
 
 const hour = 3_600_000;
@@ -87,6 +87,15 @@ describe('regression filters', () => {
     assert.equal(b?.filtered?.reason, 'cost-shift');
     assert.match(b!.filtered!.evidence, /a's self share fell/);
     assert.equal(regs.filter((r) => !r.filtered).length, 0);
+  });
+
+  it('recognizes a cost shift whose refactor also made the caller cheaper', () => {
+    // b rises by 3 pp, a's self falls by 7 pp: a's inclusive falls by 4 pp, more than half of b's rise.
+    const set = functionSeries(
+      windows(140, 3, { a: (i) => (i >= 70 ? [0.11, 0.03] : [0.15, 0.1]), b: (i) => (i >= 70 ? [0.08, 0.08] : [0.05, 0.05]) }, { b: ['a'] }),
+    );
+    const b = findRegressions(set).find((r) => r.function === 'b');
+    assert.equal(b?.filtered?.reason, 'cost-shift');
   });
 
   it('keeps a callee regression whose cost reaches the caller', () => {
@@ -180,5 +189,13 @@ describe('groupRegressions', () => {
       windows(160, 10, { a: (i) => [i >= 40 ? 0.33 : 0.3, 0.3], b: (i) => (i >= 110 ? [0.13, 0.13] : [0.1, 0.1]) }, { b: ['a'] }),
     );
     assert.equal(groupRegressions(findRegressions(set), set.callers).length, 2);
+  });
+});
+
+describe('excludingRuntime', () => {
+  it('re-expresses a share of all samples as a share of the non-runtime samples', () => {
+    assert.equal(excludingRuntime(0.2, 0.2), 0.25);
+    assert.equal(excludingRuntime(0.3, 0), 0.3);
+    assert.equal(excludingRuntime(0, 1), 0);
   });
 });

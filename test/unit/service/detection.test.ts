@@ -2,14 +2,20 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RegressionDetection, defaultDetectionOptions, type WentAway } from '../../../src/service/detection';
+import { RegressionDetection, defaultDetectionOptions, type FilteredChange, type WentAway } from '../../../src/service/detection';
 import { GitRepository } from '../../../src/service/git';
 import { SqliteProfileStore } from '../../../src/service/store/sqlite';
 import type { NewRegression } from '../../../src/service/store/store';
 import { seeded, tempDir } from './support';
 
 /** Feeds windows of `hot` at the given shares (plus noise) through the store and the detector. */
-function run(shares: number[], order: number[] = shares.map((_, i) => i), wentAway: WentAway[] = []): NewRegression[] {
+function run(
+  shares: number[],
+  order: number[] = shares.map((_, i) => i),
+  wentAway: WentAway[] = [],
+  totals: number[] = shares.map(() => 1000),
+  inspect: (detection: RegressionDetection) => void = () => undefined,
+): NewRegression[] {
   const store = new SqliteProfileStore(':memory:');
   const detection = new RegressionDetection(store, defaultDetectionOptions);
   const random = seeded(11);
@@ -28,15 +34,16 @@ function run(shares: number[], order: number[] = shares.map((_, i) => i), wentAw
         [0, 1],
         [0, 2],
       ];
-      const window = { type: 'cpu', unit: 'samples', totalWeight: 1000, sampleCount: 1000, functions, edges };
+      const window = { type: 'cpu', unit: 'samples', totalWeight: totals[i], sampleCount: totals[i], functions, edges };
       const time = 1_000_000 + i * 60_000;
       const { windowIds } = store.addProfile({ meta: { service: 's', time, labels: {}, source: 'api' }, format: 'collapsed', rawGzip: new Uint8Array(), rawSize: 0, windows: [window] });
-      for (const r of detection.onWindow({ service: 's', type: 'cpu', windowId: windowIds[0], time, commit: null, functions, edges: window.edges })) {
+      for (const r of detection.onWindow({ service: 's', type: 'cpu', windowId: windowIds[0], time, commit: null, totalWeight: window.totalWeight, functions, edges: window.edges })) {
         found.push(r);
         store.addRegression(r);
       }
       wentAway.push(...detection.takeWentAway());
     }
+    inspect(detection);
   } finally {
     store.close();
   }
@@ -51,6 +58,18 @@ describe('service: incremental detection', () => {
     assert.equal(found.length, 1);
     assert.equal(found[0].function.name, 'hot');
     assert.ok(Math.abs((found[0].evidence.changePoint as { index: number }).index - 40) <= 2);
+  });
+
+  it('files a share that rose only because the rest got cheaper as such, not as a regression', () => {
+    // hot keeps its 200 samples per window while the rest falls from 800 to 600: its share goes 0.2 → 0.25.
+    const shares = [...level(40, 0.2), ...level(40, 0.25)];
+    const totals = [...level(40, 1000), ...level(40, 800)];
+    let filtered: FilteredChange[] = [];
+    assert.deepEqual(run(shares, undefined, [], totals, (d) => (filtered = d.filteredChanges('s').filter((f) => f.function.startsWith('hot')))), []);
+    assert.equal(filtered[0]?.reason, 'rest-got-cheaper');
+    assert.match(filtered[0].evidence, /share rose by \+2\d\.\d% because the rest got cheaper \(total weight per window -20\.0%\)/);
+    // The same share rise with the total unchanged is hot's own doing.
+    assert.equal(run(shares).length, 1);
   });
 
   it('stays quiet on noise and on a spike that goes away before it is confirmed', () => {
