@@ -7,7 +7,8 @@ import type { Frame, LineWeights, Profile, WeightUnit } from './model';
  */
 export class ProfileBuilder {
   readonly frames: Frame[] = [];
-  private readonly frameIds = new Map<string, number>();
+  // Frame id by name, or for names shared by several frames a map by the other fields.
+  private readonly frameIds = new Map<string, number | Map<string, number>>();
 
   private nodeCount = 1;
   private nodeFrame = new Int32Array(1024);
@@ -27,10 +28,11 @@ export class ProfileBuilder {
   private timelineTime: Float64Array | undefined;
   private timelineLength = 0;
 
-  // Line costs keyed by frame * LINE_KEY + line (one flat numeric map is far cheaper per
-  // sample than nested maps); build() turns them into frame → (line → weight).
-  private readonly lineSelfFlat = new Map<number, number>();
-  private readonly lineTotalFlat = new Map<number, number>();
+  // Line costs: per frame id (dense, so an array index), a map line → weight. A flat map keyed
+  // by frame * 2^24 + line cost far more: its keys leave the small-integer range, so every
+  // entry is a boxed number, and build() then had to regroup them.
+  private readonly lineSelfByFrame: (LineWeights | undefined)[] = [];
+  private readonly lineTotalByFrame: (LineWeights | undefined)[] = [];
   // Per-sample dedupe of (frame, line) for recursive stacks: the sample stamp of each frame.
   private frameStamp = new Int32Array(1024);
   private stampCounter = 0;
@@ -54,19 +56,50 @@ export class ProfileBuilder {
 
   /** Interns a frame; equal name/file/line/column/module give the same index. */
   frame(frame: Frame): number {
-    const key = `${frame.name}\u0000${frame.file ?? ''}\u0000${frame.line ?? 0}\u0000${frame.column ?? 0}\u0000${frame.module ?? ''}`;
-    let id = this.frameIds.get(key);
-    if (id === undefined) {
-      id = this.frames.length;
-      const clean: Frame = { name: frame.name };
-      if (frame.file) clean.file = frame.file;
-      if (frame.line) clean.line = frame.line;
-      if (frame.column) clean.column = frame.column;
-      if (frame.module) clean.module = frame.module;
-      this.frames.push(clean);
-      this.frameIds.set(key, id);
+    // Keyed by name first: most names are unique, and building a composite string key for
+    // every call cost more than the rest of interning. Names shared by several frames
+    // ("(anonymous)") get a second map keyed by the other fields.
+    const name = frame.name;
+    const file = frame.file || undefined;
+    const line = frame.line || undefined;
+    const column = frame.column || undefined;
+    const module = frame.module || undefined;
+    const found = this.frameIds.get(name);
+    let byRest: Map<string, number> | undefined;
+    let restKey = '';
+    if (typeof found === 'number') {
+      const f = this.frames[found];
+      if (f.file === file && f.line === line && f.column === column && f.module === module) return found;
+      byRest = new Map([[`${f.file ?? ''}\u0000${f.line ?? 0}\u0000${f.column ?? 0}\u0000${f.module ?? ''}`, found]]);
+      this.frameIds.set(name, byRest);
+    } else if (found) {
+      byRest = found;
     }
+    if (byRest) {
+      restKey = `${file ?? ''}\u0000${line ?? 0}\u0000${column ?? 0}\u0000${module ?? ''}`;
+      const id = byRest.get(restKey);
+      if (id !== undefined) return id;
+    }
+    const id = this.frames.length;
+    const clean: Frame = { name };
+    if (file) clean.file = file;
+    if (line) clean.line = line;
+    if (column) clean.column = column;
+    if (module) clean.module = module;
+    this.frames.push(clean);
+    if (byRest) byRest.set(restKey, id);
+    else this.frameIds.set(name, id);
     return id;
+  }
+
+  /**
+   * Makes room for `nodes` more call-tree nodes at once, for importers that know their tree's
+   * size: growing the hash table step by step re-inserts every node at each doubling.
+   */
+  reserve(nodes: number): void {
+    const total = this.nodeCount + nodes;
+    while (this.nodeFrame.length < total) this.growNodes();
+    if (total * 2 > this.mask) this.rehash(total * 2);
   }
 
   /** Returns the child of `parent` for `frame`, creating it when needed. */
@@ -154,7 +187,7 @@ export class ProfileBuilder {
     const n = stack.length;
     if (n === 0) return;
     const leafLine = lines[n - 1];
-    if (leafLine > 0) addFlat(this.lineSelfFlat, stack[n - 1], leafLine, weight);
+    if (leafLine > 0) addLine(this.lineSelfByFrame, stack[n - 1], leafLine, weight);
     const stamp = ++this.stampCounter;
     for (let i = 0; i < n; i++) {
       const line = lines[i];
@@ -163,18 +196,18 @@ export class ProfileBuilder {
       if (frame >= this.frameStamp.length) this.frameStamp = growInt(this.frameStamp, Math.max(frame + 1, this.frameStamp.length * 2));
       if (this.frameStamp[frame] === stamp && seenBefore(stack, lines, i)) continue;
       this.frameStamp[frame] = stamp;
-      addFlat(this.lineTotalFlat, frame, line, weight);
+      addLine(this.lineTotalByFrame, frame, line, weight);
     }
   }
 
   /** Adds self-line weight for one frame directly (positionTicks-style data). */
   addLineSelf(frame: number, line: number, weight: number): void {
-    if (line > 0) addFlat(this.lineSelfFlat, frame, line, weight);
+    if (line > 0) addLine(this.lineSelfByFrame, frame, line, weight);
   }
 
   /** Adds total-line weight for one frame directly. */
   addLineTotal(frame: number, line: number, weight: number): void {
-    if (line > 0) addFlat(this.lineTotalFlat, frame, line, weight);
+    if (line > 0) addLine(this.lineTotalByFrame, frame, line, weight);
   }
 
   get samples(): number {
@@ -199,8 +232,8 @@ export class ProfileBuilder {
       nodeTotal,
       sampleCount: this.sampleCount,
       totalWeight: this.totalWeight,
-      lineSelf: nest(this.lineSelfFlat),
-      lineTotal: nest(this.lineTotalFlat),
+      lineSelf: byFrame(this.lineSelfByFrame),
+      lineTotal: byFrame(this.lineTotalByFrame),
     };
     if (this.timelineNode && this.timelineLength > 0) {
       profile.timeline = {
@@ -234,8 +267,10 @@ export class ProfileBuilder {
     this.timelineTime = t;
   }
 
-  private rehash(): void {
-    const size = (this.mask + 1) * 2;
+  /** Doubles the hash table, or grows it to hold more than `minSlots` slots. */
+  private rehash(minSlots = 0): void {
+    let size = (this.mask + 1) * 2;
+    while (size <= minSlots) size *= 2;
     const slots = new Int32Array(size * 4);
     this.mask = size - 1;
     for (let node = 1; node < this.nodeCount; node++) {
@@ -268,21 +303,21 @@ function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
   return b;
 }
 
-/** Lines above this share a key with the next frame; no source file has that many lines. */
-const LINE_KEY = 2 ** 24;
-
-function addFlat(table: Map<number, number>, frame: number, line: number, weight: number): void {
-  const key = frame * LINE_KEY + Math.min(line, LINE_KEY - 1);
-  table.set(key, (table.get(key) ?? 0) + weight);
+function addLine(table: (LineWeights | undefined)[], frame: number, line: number, weight: number): void {
+  let lines = table[frame];
+  if (!lines) {
+    // Fill the gap first so the array stays packed rather than turning into a dictionary.
+    while (table.length < frame) table.push(undefined);
+    table[frame] = lines = new Map();
+  }
+  lines.set(line, (lines.get(line) ?? 0) + weight);
 }
 
-function nest(flat: Map<number, number>): Map<number, LineWeights> {
+function byFrame(table: (LineWeights | undefined)[]): Map<number, LineWeights> {
   const out = new Map<number, LineWeights>();
-  for (const [key, weight] of flat) {
-    const frame = Math.floor(key / LINE_KEY);
-    let lines = out.get(frame);
-    if (!lines) out.set(frame, (lines = new Map()));
-    lines.set(key - frame * LINE_KEY, weight);
+  for (let frame = 0; frame < table.length; frame++) {
+    const lines = table[frame];
+    if (lines) out.set(frame, lines);
   }
   return out;
 }

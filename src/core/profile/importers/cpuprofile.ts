@@ -53,8 +53,8 @@ export class CpuProfileAssembler {
   private readonly childLinks = new NumberList();
   /** Triples (node index, line, ticks) from `positionTicks`. */
   private readonly ticks = new NumberList();
-  /** script id (or URL) → line·2²⁶+column → frames there. */
-  private readonly frames = new Map<unknown, Map<number, { name: string; url: string; frame: number }[]>>();
+  /** script id (or URL) → hash of (line, column) → frames there. */
+  private readonly frames = new Map<unknown, Map<number, { name: string; url: string; line: number; column: number; frame: number }[]>>();
   private readonly samples = new NumberList();
   private readonly deltas = new NumberList();
   startTime: number | undefined;
@@ -82,10 +82,9 @@ export class CpuProfileAssembler {
 
   /** One element of `nodes`: {id, callFrame, hitCount?, children?, parent?, positionTicks?}. */
   addNode(raw: unknown): void {
-    const where = `node ${this.ids.length}`;
-    if (!isObject(raw)) this.fail(`${where} is not an object`);
+    if (!isObject(raw)) this.fail(`node ${this.ids.length} is not an object`);
     const id = raw.id;
-    if (!isInt(id)) this.fail(`${where} has no integer "id"`);
+    if (!isInt(id)) this.fail(`node ${this.ids.length} has no integer "id"`);
     const callFrame = raw.callFrame;
     if (!isObject(callFrame)) this.fail(`node id ${id} has no "callFrame" object`);
     const index = this.ids.length;
@@ -134,15 +133,17 @@ export class CpuProfileAssembler {
     const script = typeof scriptId === 'string' || typeof scriptId === 'number' ? scriptId : url;
     let byPosition = this.frames.get(script);
     if (!byPosition) this.frames.set(script, (byPosition = new Map()));
-    const position = line * 0x4000000 + column;
+    // A small-integer key: line·2²⁶+column left that range, and boxed number keys made this
+    // map the slowest part of interning. Entries keep line and column for collisions.
+    const position = (Math.imul(line, 0x9e3779b1) ^ column) & 0x3fffffff;
     let known = byPosition.get(position);
     if (known) {
-      for (const f of known) if (f.name === name && f.url === url) return f.frame;
+      for (const f of known) if (f.line === line && f.column === column && f.name === name && f.url === url) return f.frame;
     } else {
       byPosition.set(position, (known = []));
     }
     const frame = this.builder.frame({ name: name || '(anonymous)', file: url, line, column });
-    known.push({ name, url, frame });
+    known.push({ name, url, line, column, frame });
     return frame;
   }
 
@@ -245,6 +246,7 @@ export class CpuProfileAssembler {
       const c = index(this.childLinks.at(k));
       if (c >= 0) parent[c] = index(this.childLinks.at(k + 1));
     }
+    this.builder.reserve(n);
     const trieNode = this.resolveTrieNodes(parent);
 
     const b = this.builder;

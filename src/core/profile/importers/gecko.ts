@@ -190,6 +190,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   const stackFrames = new Int32Array(stacks.length);
   const stackParents = new Int32Array(stacks.length);
   let hasLines = false;
+  builder.reserve(stacks.length);
   for (let s = 0; s < stacks.length; s++) {
     const prefix = stackPrefix(s);
     const frame = stackFrame(s);
@@ -210,8 +211,9 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   const times = sampleTimes(samples, n, fail);
   const sampleStack = samples.column('stack');
   const sampleWeight = samples.column('weight');
-  const lineFrames: number[] = [];
-  const lineValues: number[] = [];
+  // Line costs depend only on the stack, so weights are summed per stackTable row and
+  // spread over the stack's lines once per row rather than once per sample.
+  const stackWeight = hasLines ? new Float64Array(stacks.length) : undefined;
   if (n > 0) {
     builder.startTime = 0;
     builder.endTime = times[n - 1] - times[0];
@@ -238,7 +240,14 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
     const node = stackNodes[stack];
     if (node === 0 || weight === 0) continue;
     builder.appendToNode(node, weight, times[i] - times[0]);
-    if (hasLines) {
+    if (stackWeight) stackWeight[stack] += weight;
+  }
+  if (stackWeight) {
+    const lineFrames: number[] = [];
+    const lineValues: number[] = [];
+    for (let stack = 0; stack < stacks.length; stack++) {
+      const weight = stackWeight[stack];
+      if (weight === 0) continue;
       lineFrames.length = 0;
       lineValues.length = 0;
       for (let s = stack; s >= 0; s = stackParents[s]) {

@@ -16,6 +16,9 @@ const SCHEMA_PROPERTY = /"\$schema"\s*:\s*"https:\/\/www\.speedscope\.app\/file-
  */
 export const STREAM_THRESHOLD = 256 * 1024 * 1024;
 
+/** Frames held by the whole-stack cache (4 bytes each). */
+const STACK_CACHE_FRAMES = 8 * 1024 * 1024;
+
 // zod checks the header only; the big arrays (frames, samples, events) are checked by the
 // loops below so a million samples are not validated element by element twice.
 const unitSchema = z.enum(['none', 'nanoseconds', 'microseconds', 'milliseconds', 'seconds', 'bytes']);
@@ -109,11 +112,7 @@ function importParsed(json: unknown, input: ProfileInput): ProfileSet {
       for (let i = 0; i < samples.length; i++) {
         const stack = samples[i];
         if (!Array.isArray(stack)) return p.fail(`sample ${i} is not an array of frame indices`);
-        const n = stack.length;
-        let j = p.sharedPrefix(stack, 0, n);
-        let node = j > 0 ? p.prefixNode(j) : 0;
-        for (; j < n; j++) node = p.push(j, node, stack[j], i);
-        p.sample(node, weights[i], i, n);
+        p.sample(p.stackNode(stack, 0, stack.length, i), weights[i], i);
       }
     } else {
       const { events } = body;
@@ -196,43 +195,76 @@ class ProfileReader {
     return id;
   }
 
-  // The previous sample's stack (source frame indices) and its trie nodes: consecutive samples
-  // mostly share a deep prefix, which is then found by comparing integers instead of hashing.
-  private prevFrames = new Float64Array(64);
+  // The previous walked stack (source frame indices) and its trie nodes: consecutive samples
+  // often share a deep prefix, which is then found by comparing integers instead of hashing.
+  private prevFrames = new Int32Array(64);
   private prevNodes = new Int32Array(64);
   private prevLength = 0;
 
-  /** Length of the prefix `stack[offset .. offset+n)` shares with the previous sample. */
-  sharedPrefix(stack: ArrayLike<unknown>, offset: number, n: number): number {
-    const max = Math.min(n, this.prevLength);
-    const prev = this.prevFrames;
-    let j = 0;
-    while (j < max && stack[offset + j] === prev[j]) j++;
-    return j;
-  }
+  // Whole-stack cache: samples repeat the same few thousand stacks in any order, and one hash
+  // and compare over the stack is far cheaper than a trie lookup per frame. Stacks are kept
+  // flat in `cached` (bounded; once full, new stacks are walked but not kept).
+  private readonly stackSlots = new Map<number, number>();
+  private cached = new Int32Array(4096);
+  private cachedLength = 0;
+  private readonly cachedStarts: number[] = [];
+  private readonly cachedNodes: number[] = [];
 
-  prefixNode(length: number): number {
-    return this.prevNodes[length - 1];
-  }
-
-  /** Extends the current stack at `depth` with a frame; returns its node. */
-  push(depth: number, parent: number, frame: unknown, sample: number): number {
-    const node = this.builder.child(parent, this.frameId(frame, `sample ${sample}`));
-    if (depth >= this.prevNodes.length) {
-      const frames = new Float64Array(this.prevNodes.length * 2);
-      frames.set(this.prevFrames);
-      this.prevFrames = frames;
-      this.prevNodes = grow(this.prevNodes);
+  /** The trie node of the sample stack `stack[offset .. offset+n)`, root first. */
+  stackNode(stack: ArrayLike<unknown>, offset: number, n: number, sample: number): number {
+    let h = n;
+    for (let j = 0; j < n; j++) h = Math.imul(h ^ ((stack[offset + j] as number) | 0), 0x01000193);
+    h &= 0x3fffffff;
+    const entry = this.stackSlots.get(h);
+    if (entry !== undefined) {
+      const at = this.cachedStarts[entry];
+      if (this.cachedStarts[entry + 1] - at === n) {
+        const cached = this.cached;
+        let j = 0;
+        while (j < n && stack[offset + j] === cached[at + j]) j++;
+        if (j === n) return this.cachedNodes[entry];
+      }
     }
-    this.prevFrames[depth] = frame as number;
-    this.prevNodes[depth] = node;
+    const node = this.walk(stack, offset, n, sample);
+    if (entry === undefined && this.cachedLength + n <= STACK_CACHE_FRAMES) {
+      if (this.cachedStarts.length === 0) this.cachedStarts.push(0);
+      if (this.cachedLength + n > this.cached.length) {
+        const grown = new Int32Array(Math.max(this.cached.length * 2, this.cachedLength + n));
+        grown.set(this.cached.subarray(0, this.cachedLength));
+        this.cached = grown;
+      }
+      // The walk checked every index, so the stack is valid integers.
+      for (let j = 0; j < n; j++) this.cached[this.cachedLength + j] = stack[offset + j] as number;
+      this.cachedLength += n;
+      this.stackSlots.set(h, this.cachedNodes.length);
+      this.cachedNodes.push(node);
+      this.cachedStarts.push(this.cachedLength);
+    }
+    return node;
+  }
+
+  private walk(stack: ArrayLike<unknown>, offset: number, n: number, sample: number): number {
+    const max = Math.min(n, this.prevLength);
+    let j = 0;
+    while (j < max && stack[offset + j] === this.prevFrames[j]) j++;
+    let node = j > 0 ? this.prevNodes[j - 1] : 0;
+    if (n > this.prevNodes.length) {
+      this.prevFrames = growTo(this.prevFrames, n);
+      this.prevNodes = growTo(this.prevNodes, n);
+    }
+    for (; j < n; j++) {
+      const frame = stack[offset + j];
+      node = this.builder.child(node, this.frameId(frame, `sample ${sample}`));
+      this.prevFrames[j] = frame as number;
+      this.prevNodes[j] = node;
+    }
+    this.prevLength = n;
     return node;
   }
 
   /** A sampled profile's samples follow each other: each starts where the previous ended. */
-  sample(node: number, weight: unknown, i: number, depth: number): void {
+  sample(node: number, weight: unknown, i: number): void {
     if (typeof weight !== 'number' || !(weight >= 0) || weight === Infinity) this.fail(`weight ${i} is ${JSON.stringify(weight)}, expected a non-negative number`);
-    this.prevLength = depth;
     this.builder.appendToNode(node, weight as number, this.time);
     this.time += weight as number;
   }
@@ -413,11 +445,7 @@ class StreamedFile {
         let start = 0;
         for (let i = 0; i < s.stackEnds.length; i++) {
           const end = ends[i];
-          const n = end - start;
-          let j = p.sharedPrefix(frames, start, n);
-          let node = j > 0 ? p.prefixNode(j) : 0;
-          for (; j < n; j++) node = p.push(j, node, frames[start + j], i);
-          p.sample(node, weights[i], i, n);
+          p.sample(p.stackNode(frames, start, end - start, i), weights[i], i);
           start = end;
         }
       } else {
@@ -437,6 +465,12 @@ class StreamedFile {
     });
     return profileSet(profiles, file.activeProfileIndex);
   }
+}
+
+function growTo(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {
