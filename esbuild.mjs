@@ -1,7 +1,7 @@
 // Bundles every entry point: the extension (vscode external), the CLI, the service,
 // the profile-import worker and the webview (browser). `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -50,6 +50,10 @@ const entries = [
   { entryPoints: ['webview/chat/main.ts'], outfile: 'dist/chat.js', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, logLevel: 'warning' },
   // the regression investigation panel's webview (dist/investigation.js + dist/investigation.css)
   { entryPoints: ['webview/investigation/main.ts'], outfile: 'dist/investigation.js', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, logLevel: 'warning' },
+  // the Efficiency Report's webview (dist/report.js + dist/report.css)
+  { entryPoints: ['webview/report/main.ts'], outfile: 'dist/report.js', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, logLevel: 'warning' },
+  // speedscope's release page runs behind this bootstrap (dist/speedscope/hotpath-bootstrap.js)
+  { entryPoints: ['src/extension/speedscope/webview/bootstrap.ts'], outfile: 'dist/speedscope/hotpath-bootstrap.js', bundle: true, platform: 'browser', target: 'es2022', format: 'iife', sourcemap: !production, minify: production, logLevel: 'warning' },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The tree-sitter runtime and the grammars the skills use, beside the bundles (dist/wasm/), so
@@ -66,6 +70,10 @@ for (const grammar of ['javascript', 'typescript', 'tsx', 'python', 'go', 'java'
 // (src/service/store/sqlite.ts), for the service the extension starts itself.
 mkdirSync('dist/native', { recursive: true });
 copyFileSync(join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node'), 'dist/native/better_sqlite3.node');
+
+// speedscope's release (the npm package's dist/release) for "Open in speedscope", so the .vsix
+// carries it; the webview reads the hashed script and stylesheet names from its index.html.
+cpSync(join(dirname(require.resolve('speedscope/package.json')), 'dist', 'release'), 'dist/speedscope', { recursive: true });
 
 if (watch) {
   for (const e of entries) await (await esbuild.context(e)).watch();

@@ -1,12 +1,14 @@
 /**
  * The profile webview: a canvas flame graph (icicle or flame, left-heavy or time-ordered) with
- * zoom/pan, search, tooltip, thread picker and a top-functions table. It asks for data with
- * `ready`, validates every message, and never receives data through the HTML.
+ * zoom/pan, search, tooltip, thread picker, a top-functions table, a callers/callees (sandwich)
+ * view and a frame context menu. It asks for data with `ready`, validates every message, and
+ * never receives data through the HTML.
  */
 import './flamegraph.css';
 import { diffFill, frameFill, labelColor, mix, parseColor, PALETTE_VARIABLES, toCss, type Rgba } from './flamegraph/colors';
 import { formatShare, formatWeight } from './flamegraph/format';
 import { hitTest, leftHeavyLayout, timeOrderedLayout, type FlameLayout, type LayoutMode } from './flamegraph/layout';
+import { sandwichModel, type SandwichRow } from './flamegraph/sandwich';
 import { matchedShare, matchFrames } from './flamegraph/search';
 import { sortRows, topFunctions, type FunctionRow, type SortKey } from './flamegraph/table';
 import { clampView, focusOn, fullView, panBy, zoomAt, type Viewport } from './flamegraph/viewport';
@@ -56,8 +58,44 @@ const changesTable = el(
   el('thead', {}, el('tr', {}, ...['Before', 'After', 'Change'].map((t) => el('th', { className: 'num', textContent: t })), el('th', { textContent: 'Function' }), el('th', { textContent: 'Source' }))),
   changesBody,
 );
+const sandwichTitle = el('span', { className: 'name' });
+const sandwichWeights = el('span', { className: 'muted' });
+const sandwichSource = el('button', { id: 'sandwich-source', textContent: 'Open source', title: 'Open the source of this function' });
+const sandwichClose = el('button', { id: 'sandwich-close', textContent: 'Close', title: 'Back to the top functions (Escape)' });
+const neighbourTable = (id: string, caption: string) =>
+  el(
+    'table',
+    { id },
+    el('caption', { textContent: caption }),
+    el('thead', {}, el('tr', {}, ...['Weight', '% of function', '% of total'].map((t) => el('th', { className: 'num', textContent: t })), el('th', { textContent: 'Function' }))),
+    el('tbody'),
+  );
+const callersTable = neighbourTable('callers', 'Callers');
+const calleesTable = neighbourTable('callees', 'Callees');
+const sandwichBox = el(
+  'section',
+  { id: 'sandwich', hidden: true },
+  el('div', { className: 'head' }, el('span', { className: 'muted', textContent: 'Callers and callees of' }), sandwichTitle, sandwichWeights, sandwichSource, sandwichClose),
+  callersTable,
+  calleesTable,
+);
+sandwichBox.setAttribute('aria-label', 'Callers and callees');
+const menuItems = [
+  ['why', 'Why is this hot?'],
+  ['focus', 'Focus on this function'],
+  ['sandwich', 'Show callers/callees'],
+] as const;
+type MenuAction = (typeof menuItems)[number][0];
+const menu = el('div', { id: 'menu', hidden: true }, ...menuItems.map(([action, label]) => {
+  const item = el('button', { textContent: label, tabIndex: -1 });
+  item.dataset.action = action;
+  item.setAttribute('role', 'menuitem');
+  return item;
+}));
+menu.setAttribute('role', 'menu');
+flameBox.append(menu);
 const status = el('div', { id: 'status', className: 'muted', textContent: 'Waiting for the profile…' });
-document.body.append(toolbar, flameBox, el('div', { id: 'table-box' }, table, changesTable), status);
+document.body.append(toolbar, flameBox, el('div', { id: 'table-box' }, table, changesTable, sandwichBox), status);
 
 interface State {
   profiles: WireProfile[];
@@ -72,6 +110,10 @@ interface State {
   rows: FunctionRow[];
   sortKey: SortKey;
   diff: DiffState | undefined;
+  /** Frame whose callers/callees are shown, or -1. */
+  sandwich: number;
+  /** Layout rectangle the context menu is open for, or -1. */
+  menuFor: number;
 }
 
 type DiffMessage = Extract<ToWebview, { type: 'diff/load' }>;
@@ -96,6 +138,8 @@ const state: State = {
   rows: [],
   sortKey: 'self',
   diff: undefined,
+  sandwich: -1,
+  menuFor: -1,
 };
 let renders = 0;
 
@@ -104,9 +148,8 @@ const profile = () => state.profiles[state.index];
 // ---------------------------------------------------------------- theme colours
 let palette: Rgba[] = [];
 let background: Rgba = [30, 30, 30, 1];
-let foreground = '#ccc';
 let focusColor = '#007fd4';
-let fillCache = new Map<number, { fill: string; dim: string; label: string }>();
+let fillCache = new Map<number, { fill: string; dim: string; label: string; dimLabel: string }>();
 let neutralColor: Rgba = [128, 128, 128, 1];
 let gainColor: Rgba = [241, 76, 76, 1];
 let lossColor: Rgba = [55, 148, 255, 1];
@@ -116,7 +159,6 @@ function readTheme(): void {
   const read = (name: string, fallback: Rgba): Rgba => parseColor(style.getPropertyValue(name)) ?? fallback;
   background = read('--vscode-editor-background', [30, 30, 30, 1]);
   palette = PALETTE_VARIABLES.map((v, i) => read(v, [[209, 134, 22, 1], [204, 167, 0, 1], [241, 76, 76, 1], [179, 128, 255, 1], [55, 148, 255, 1], [137, 209, 133, 1]][i] as Rgba));
-  foreground = style.getPropertyValue('--vscode-editor-foreground').trim() || '#ccc';
   focusColor = style.getPropertyValue('--vscode-focusBorder').trim() || '#007fd4';
   neutralColor = mix(read('--vscode-descriptionForeground', [128, 128, 128, 1]), background, 0.55);
   gainColor = read('--vscode-charts-red', [241, 76, 76, 1]);
@@ -139,7 +181,8 @@ function colorsFor(frame: number, node: number) {
   if (!c) {
     const fill = state.diff
       ? diffFill(nodeDelta(state.diff, node), state.diff.scale, gainColor, lossColor, neutralColor) : frameFill(profile().frames[frame].name, palette, background);
-    c = { fill: toCss(fill), dim: toCss(mix(fill, background, 0.75)), label: labelColor(fill) };
+    const dim = mix(fill, background, 0.75);
+    c = { fill: toCss(fill), dim: toCss(dim), label: labelColor(fill), dimLabel: labelColor(dim) };
     fillCache.set(key, c);
   }
   return c;
@@ -214,7 +257,7 @@ function draw(): void {
       const name = profile().frames[frame].name || '(anonymous)';
       const fit = Math.floor(room / charWidth);
       if (fit >= 2) {
-        ctx.fillStyle = matched && !matched[frame] ? foreground : c.label;
+        ctx.fillStyle = matched && !matched[frame] ? c.dimLabel : c.label;
         ctx.fillText(name.length > fit ? `${name.slice(0, fit - 1)}…` : name, left + 3, y + ROW / 2);
       }
     }
@@ -253,6 +296,7 @@ function selectProfile(index: number): void {
   const p = profile();
   unitInfo.textContent = `${formatWeight(p.totalWeight, p.unit)} · ${p.sampleCount.toLocaleString('en-US')} samples`;
   state.rows = sortRows(topFunctions(p), state.sortKey);
+  state.sandwich = -1;
   renderTable();
   relayout();
 }
@@ -290,7 +334,46 @@ function renderChanges(diff: DiffState): void {
   changesBody.replaceChildren(...rows);
 }
 
+function renderNeighbours(target: HTMLTableElement, rows: SandwichRow[], unit: WireProfile['unit']): void {
+  const body = target.tBodies[0];
+  if (!rows.length) {
+    body.replaceChildren(el('tr', {}, el('td', { colSpan: 4, className: 'muted', textContent: 'none' })));
+    return;
+  }
+  body.replaceChildren(
+    ...rows.map((r) => {
+      const tr = el(
+        'tr',
+        r.frame >= 0 ? { tabIndex: 0, title: 'Show the callers and callees of this function' } : {},
+        el('td', { className: 'num', textContent: formatWeight(r.weight, unit) }),
+        el('td', { className: 'num', textContent: formatShare(r.ofFunction, 1) }),
+        el('td', { className: 'num', textContent: formatShare(r.ofProfile, 1) }),
+        el('td', { textContent: r.name, className: r.frame >= 0 ? '' : 'muted' }),
+      );
+      if (r.frame >= 0) tr.dataset.frame = String(r.frame);
+      return tr;
+    }),
+  );
+}
+
+function renderSandwich(frame: number): void {
+  const p = profile();
+  const model = sandwichModel(p, frame);
+  const total = p.nodeTotal[0];
+  sandwichTitle.textContent = model.name;
+  sandwichWeights.textContent = `self ${formatWeight(model.self, p.unit)} (${formatShare(model.self, total)}) · total ${formatWeight(model.total, p.unit)} (${formatShare(model.total, total)})`;
+  renderNeighbours(callersTable, model.callers, p.unit);
+  renderNeighbours(calleesTable, model.callees, p.unit);
+  document.body.dataset.sandwich = model.name;
+}
+
 function renderTable(): void {
+  sandwichBox.hidden = state.sandwich < 0;
+  if (state.sandwich >= 0) {
+    table.hidden = changesTable.hidden = true;
+    return renderSandwich(state.sandwich);
+  }
+  delete document.body.dataset.sandwich;
   table.hidden = !!state.diff;
   changesTable.hidden = !state.diff;
   if (state.diff) return renderChanges(state.diff);
@@ -378,6 +461,86 @@ function reveal(frame: number): void {
   post({ type: 'source/reveal', profile: state.index, frame });
 }
 
+function showSandwich(frame: number): void {
+  state.sandwich = frame;
+  renderTable();
+  sandwichBox.scrollIntoView?.({ block: 'nearest' });
+}
+
+function closeSandwich(): void {
+  state.sandwich = -1;
+  renderTable();
+}
+
+// ---------------------------------------------------------------- context menu
+function openMenu(i: number, clientX: number, clientY: number): void {
+  state.menuFor = i;
+  state.selected = i;
+  // the diff view's host has no chat to ask
+  (menu.querySelector('[data-action="why"]') as HTMLElement).hidden = !!state.diff;
+  scheduleDraw();
+  tooltip.hidden = true;
+  menu.hidden = false;
+  const box = flameBox.getBoundingClientRect();
+  menu.style.left = `${Math.max(0, Math.min(clientX - box.left, box.width - menu.offsetWidth - 2))}px`;
+  menu.style.top = `${Math.max(0, Math.min(clientY - box.top, box.height - menu.offsetHeight - 2))}px`;
+  (menu.querySelector('button:not([hidden])') as HTMLElement).focus();
+}
+
+function closeMenu(refocus: boolean): void {
+  if (menu.hidden) return;
+  menu.hidden = true;
+  state.menuFor = -1;
+  if (refocus) canvas.focus();
+}
+
+function runMenuAction(action: MenuAction): void {
+  const layout = state.layout;
+  const i = state.menuFor;
+  closeMenu(action !== 'sandwich');
+  if (!layout || i < 0) return;
+  const p = profile();
+  const frame = p.nodeFrame[layout.node[i]];
+  switch (action) {
+    case 'why':
+      post({ type: 'frame/why', profile: state.index, frame });
+      break;
+    case 'focus':
+      focusFunction(p.frames[frame].name);
+      break;
+    case 'sandwich':
+      showSandwich(frame);
+      break;
+  }
+}
+
+canvas.addEventListener('contextmenu', (e) => {
+  e.preventDefault();
+  const i = rectAt(e.clientX, e.clientY);
+  if (i < 0) return closeMenu(false);
+  openMenu(i, e.clientX, e.clientY);
+});
+menu.addEventListener('click', (e) => {
+  const action = (e.target as HTMLElement).closest('button')?.dataset.action as MenuAction | undefined;
+  if (action) runMenuAction(action);
+});
+menu.addEventListener('keydown', (e) => {
+  const items = [...menu.querySelectorAll<HTMLButtonElement>('button:not([hidden])')];
+  const at = items.indexOf(document.activeElement as HTMLButtonElement);
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length].focus();
+  } else if (e.key === 'Escape' || e.key === 'Tab') {
+    closeMenu(true);
+  } else {
+    return;
+  }
+  e.preventDefault();
+});
+window.addEventListener('mousedown', (e) => {
+  if (!menu.contains(e.target as Node)) closeMenu(false);
+});
+window.addEventListener('blur', () => closeMenu(false));
+
 function setView(v: Viewport): void {
   state.view = clampView(v, state.layout?.extent || 1, maxScroll());
   scheduleDraw();
@@ -386,6 +549,8 @@ function setView(v: Viewport): void {
 let drag: { x: number; y: number; view: Viewport; moved: boolean } | undefined;
 
 canvas.addEventListener('mousedown', (e) => {
+  // the right button opens the context menu; it neither pans nor reveals
+  if (e.button !== 0) return;
   drag = { x: e.clientX, y: e.clientY, view: state.view, moved: false };
 });
 window.addEventListener('mousemove', (e) => {
@@ -467,6 +632,15 @@ canvas.addEventListener('keydown', (e) => {
     case 'Escape':
       setView(fullView(extent));
       break;
+    case 'ContextMenu':
+    case 'F10':
+      if (e.key === 'F10' && !e.shiftKey) return;
+      if (state.selected >= 0) {
+        const box = canvas.getBoundingClientRect();
+        const x = Math.max(0, (layout.x[state.selected] - state.view.start) * (cssWidth / (state.view.end - state.view.start)));
+        openMenu(state.selected, box.left + x + 8, box.top + rowTop(layout.depth[state.selected]) + ROW);
+      }
+      break;
     case 'Enter':
       if (state.selected >= 0) {
         setView(focusOn(state.view, extent, layout.x[state.selected], layout.width[state.selected]));
@@ -506,6 +680,21 @@ for (const [header, key] of [[selfHeader, 'self'], [totalHeader, 'total']] as co
 tableBody.addEventListener('click', (e) => {
   const row = (e.target as HTMLElement).closest('tr');
   if (row?.dataset.frame) reveal(Number(row.dataset.frame));
+});
+for (const t of [callersTable, calleesTable]) {
+  const open = (e: Event) => {
+    const row = (e.target as HTMLElement).closest('tr');
+    if (row?.dataset.frame) showSandwich(Number(row.dataset.frame));
+  };
+  t.tBodies[0].addEventListener('click', open);
+  t.tBodies[0].addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') open(e);
+  });
+}
+sandwichSource.addEventListener('click', () => reveal(state.sandwich));
+sandwichClose.addEventListener('click', closeSandwich);
+sandwichBox.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') closeSandwich();
 });
 tableBody.addEventListener('keydown', (e) => {
   const row = (e.target as HTMLElement).closest('tr');

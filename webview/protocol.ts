@@ -110,6 +110,12 @@ export const toHostSchemas = {
     profile: z.number().int().nonnegative(),
     frame: z.number().int().nonnegative(),
   }),
+  /** "Why is this hot?" on a frame: the host asks the chat about its function, file and line. */
+  'frame/why': z.object({
+    type: z.literal('frame/why'),
+    profile: z.number().int().nonnegative(),
+    frame: z.number().int().nonnegative(),
+  }),
   /** A problem inside the webview worth logging on the host. */
   'webview/error': z.object({ type: z.literal('webview/error'), message: z.string() }),
 } as const;

@@ -16,6 +16,11 @@ import { ExtensionToolContexts } from './lmtools/toolContext';
 import { registerChatParticipant } from './participant/participant';
 import { registerProposalReview } from './participant/proposals';
 import { registerRegressions } from './regressions/regressions';
+import { registerSpeedscope } from './speedscope/speedscope';
+import { registerCapture } from './capture/capture';
+import { registerLedger } from './ledger/ledger';
+import { registerPullRequests } from './pr/pr';
+import { registerMcpServer } from './mcp/mcp';
 
 export interface HotpathApi {
   /** Fires when a profile or diff view becomes ready, draws a frame, or fails to import. */
@@ -41,6 +46,11 @@ export function activate(context: vscode.ExtensionContext): HotpathApi {
   registerChat(context, active, tools, log);
   registerModelCommands(context);
   registerRegressions(context, log);
+  registerSpeedscope(context, active, log);
+  registerCapture(context, log);
+  registerLedger(context, active, log);
+  registerPullRequests(context, log);
+  registerMcpServer(context);
   return { onDidReportProfileView: reports.event };
 }
 

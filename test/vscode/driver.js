@@ -157,8 +157,10 @@ async function runUi(page, resultsFile) {
     return { rectangles: Number(await flame.evaluate(() => document.body.dataset.rendered)) };
   });
 
-  await check('the Explorer lists the profile\'s hot functions with their shares', async () => {
-    const header = page.locator('.pane-header', { hasText: 'Hot Functions' });
+  await check('the Hotpath activity-bar container lists the profile\'s hot functions (and holds Regressions)', async () => {
+    await page.locator('.part.activitybar [aria-label^="Hotpath"]').first().click();
+    await page.waitForSelector('.part.sidebar .pane-header:has-text("Regressions")', { timeout: 15000 });
+    const header = page.locator('.part.sidebar .pane-header', { hasText: 'Hot Functions' });
     if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const row = await page.waitForSelector(
       '.split-view-view:has(.pane-header:has-text("Hot Functions")) .monaco-list-row:has-text("buildReport")',
@@ -205,8 +207,8 @@ async function runUi(page, resultsFile) {
   });
 
   await check('the top-functions table sorts by total', async () => {
-    await flame.locator('th', { hasText: 'Total' }).click();
-    const sort = await flame.locator('th', { hasText: 'Total' }).getAttribute('aria-sort');
+    await flame.locator('#top th', { hasText: 'Total' }).click();
+    const sort = await flame.locator('#top th', { hasText: 'Total' }).getAttribute('aria-sort');
     if (sort !== 'descending') throw new Error(`aria-sort=${sort}`);
   });
 
@@ -264,6 +266,28 @@ async function runUi(page, resultsFile) {
     await sleep(500);
     await page.screenshot({ path: path.join(outDir, 'diff.png') });
     return { top };
+  });
+
+  await check('right-click "Why is this hot?" on a flame-graph frame asks the chat about that function', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible', timeout: 30000 });
+    await page.keyboard.type('node-cpu-prof.cpuprofile');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30000 });
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    const view = await frameWith(page, 'canvas#flame', 60000);
+    await view.waitForFunction(() => Number(document.body.dataset.rendered) > 0, null, { timeout: 60000 });
+    // buildReport: row 8 of the left-heavy icicle, on its heaviest (leftmost) path
+    await view.locator('canvas#flame').click({ button: 'right', position: { x: 4, y: 8 * 18 + 9 } });
+    await view.waitForSelector('#menu:not([hidden])', { timeout: 5000 });
+    await view.locator('#menu button[data-action="why"]').click();
+    const chat = await frameWith(page, '.msg.user:has-text("buildReport")', 60000);
+    const question = await chat.locator('.msg.user', { hasText: 'buildReport' }).first().textContent();
+    if (!/Why is `?buildReport`? hot\?/.test(question)) throw new Error(`the chat was asked ${question}`);
+    await sleep(500);
+    await page.screenshot({ path: path.join(outDir, 'flamegraph-why.png') });
+    return { question };
   });
 
   return finish(results, resultsFile);

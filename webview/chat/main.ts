@@ -109,7 +109,7 @@ function codeBlock(text: string, lang: string): HTMLElement {
   return pre;
 }
 
-const CARD_LABELS: Record<CardAction, string> = { openDiff: 'Open diff', apply: 'Apply', applyVerify: 'Apply and verify', discard: 'Discard', regenerate: 'Regenerate' };
+const CARD_LABELS: Record<CardAction, string> = { openDiff: 'Open diff', apply: 'Apply', applyVerify: 'Apply and verify', discard: 'Discard', regenerate: 'Regenerate', createPullRequest: 'Create pull request' };
 const STATUS_TEXT: Record<CardView['status'], string> = {
   proposed: 'Proposed — not applied',
   stale: 'The file changed since this edit was proposed',

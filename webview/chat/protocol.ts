@@ -53,7 +53,7 @@ export const toChatWebviewSchemas = {
   state: z.object({ type: z.literal('state'), state: chatStateSchema }),
 };
 
-const cardAction = z.enum(['openDiff', 'apply', 'applyVerify', 'discard', 'regenerate']);
+const cardAction = z.enum(['openDiff', 'apply', 'applyVerify', 'discard', 'regenerate', 'createPullRequest']);
 export type CardAction = z.infer<typeof cardAction>;
 
 /** The actions a card offers in each status: the webview's buttons, enforced again by the host. */
@@ -63,7 +63,7 @@ export const CARD_ACTIONS: Record<CardStatus, readonly CardAction[]> = {
   applying: [],
   applied: ['openDiff'],
   verifying: [],
-  verified: ['openDiff'],
+  verified: ['openDiff', 'createPullRequest'],
   discarded: [],
   failed: ['openDiff', 'discard'],
 };

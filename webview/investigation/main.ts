@@ -349,7 +349,9 @@ function onMessage(m: ToPanel): void {
       open.addEventListener('click', () => post({ type: 'proposal/open' }));
       const apply = el('button', { text: m.proposal.kind === 'fix' ? 'Apply fix' : 'Apply revert to the working tree' });
       apply.addEventListener('click', () => post({ type: 'proposal/apply' }));
-      proposalBox.replaceChildren(el('h3', { text: m.proposal.title }), el('pre', { class: 'diff', text: m.proposal.diff }), el('div', { class: 'actions' }, open, apply));
+      const pr = el('button', { text: 'Verify and create pull request' });
+      pr.addEventListener('click', () => post({ type: 'proposal/pullRequest' }));
+      proposalBox.replaceChildren(el('h3', { text: m.proposal.title }), el('pre', { class: 'diff', text: m.proposal.diff }), el('div', { class: 'actions' }, open, apply, ...(m.proposal.kind === 'fix' ? [pr] : [])));
       return;
     }
     case 'analysis/error':

@@ -75,6 +75,7 @@ export const toHostSchemas = {
   'source/open': z.object({ type: z.literal('source/open'), file: z.string().min(1), line: z.number().int().positive().optional() }),
   'proposal/open': z.object({ type: z.literal('proposal/open') }),
   'proposal/apply': z.object({ type: z.literal('proposal/apply') }),
+  'proposal/pullRequest': z.object({ type: z.literal('proposal/pullRequest') }),
   'webview/error': z.object({ type: z.literal('webview/error'), message: z.string() }),
 } as const;
 

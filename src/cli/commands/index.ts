@@ -6,6 +6,7 @@ import { serveCommand } from './serve';
 import { detectCommand } from './detect';
 import { scanCommand } from './scan';
 import { mcpCommand } from './mcp';
+import { prCommand } from './pr';
 import { profileConvert } from './profile-convert';
 import { profileDiff } from './profile-diff';
 import { profileLines } from './profile-lines';
@@ -20,6 +21,7 @@ export const commands: CliCommand[] = [
   whyCommand,
   askCommand,
   verifyCommand,
+  prCommand,
   serveCommand,
   detectCommand,
   scanCommand,

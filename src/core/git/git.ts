@@ -35,12 +35,12 @@ export interface ChangedFile {
 export class Git {
   constructor(readonly dir: string) {}
 
-  run(args: string[], options: { input?: string; maxBuffer?: number } = {}): Promise<string> {
+  run(args: string[], options: { input?: string; maxBuffer?: number; env?: Record<string, string> } = {}): Promise<string> {
     return new Promise((resolve, reject) => {
       const child = execFile(
         'git',
         args,
-        { cwd: this.dir, maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
+        { cwd: this.dir, maxBuffer: options.maxBuffer ?? 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
         (error, stdout, stderr) => {
           if (error) {
             const why = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
@@ -130,6 +130,57 @@ export class Git {
   /** Adds a detached worktree of `rev` at `path`. */
   async addWorktree(path: string, rev = 'HEAD'): Promise<void> {
     await this.run(['worktree', 'add', '--detach', '--force', path, rev]);
+  }
+
+  /**
+   * Commits `patch` on top of `parent` without touching the working tree, the user's index or
+   * HEAD: the patch is applied to a private index file and the commit is built from it.
+   */
+  async commitPatch(patch: string, parent: string, message: string, indexFile: string, identity?: { name: string; email: string }): Promise<string> {
+    const env: Record<string, string> = { GIT_INDEX_FILE: indexFile };
+    if (identity) Object.assign(env, { GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email });
+    await this.run(['read-tree', parent], { env });
+    await this.run(['apply', '--cached', '--whitespace=nowarn', '-'], { input: patch, env });
+    const tree = (await this.run(['write-tree'], { env })).trim();
+    return (await this.run(['commit-tree', tree, '-p', parent, '-F', '-'], { input: message, env })).trim();
+  }
+
+  /** Whether a committer identity is configured (commit-tree fails without one). */
+  async hasIdentity(): Promise<boolean> {
+    return this.run(['var', 'GIT_COMMITTER_IDENT']).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** The commit a ref names, or undefined when it does not exist. */
+  async resolve(ref: string): Promise<string | undefined> {
+    return this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).then(
+      (out) => out.trim() || undefined,
+      () => undefined,
+    );
+  }
+
+  /** Creates branch `name` at `commit` (never moves an existing branch, never checks it out). */
+  async createBranch(name: string, commit: string): Promise<void> {
+    await this.run(['branch', name, commit]);
+  }
+
+  /** The checked-out branch's short name, or undefined on a detached HEAD. */
+  async currentBranch(): Promise<string | undefined> {
+    return this.run(['symbolic-ref', '--quiet', '--short', 'HEAD']).then(
+      (out) => out.trim() || undefined,
+      () => undefined,
+    );
+  }
+
+  async remoteUrl(remote: string): Promise<string> {
+    return (await this.run(['remote', 'get-url', remote])).trim();
+  }
+
+  /** Pushes `commit` to `refs/heads/<branch>` on `remote`. */
+  async push(remote: string, commit: string, branch: string): Promise<void> {
+    await this.run(['push', '--porcelain', remote, `${commit}:refs/heads/${branch}`]);
   }
 
   async removeWorktree(path: string): Promise<void> {

@@ -24,6 +24,7 @@ import { configuredModel, configuredModelLabel, MODEL_SETTING } from '../models/
 import { canGoStale, freshness, startAction } from './cards';
 import { ChatSession, toolLabel, typedFunction } from './session';
 import { buildToolContext, OpenedProfiles, relativeTo, workspaceRoot } from './toolContext';
+import { recordVerifiedFix } from '../ledger/ledger';
 
 const HISTORY_KEY = 'hotpath.chat.conversation';
 const BENCH_SETTING = 'benchmark.command';
@@ -117,6 +118,10 @@ class ProposedContent implements vscode.TextDocumentContentProvider {
 class ChatController implements vscode.Disposable {
   readonly proposed = new ProposedContent();
   private readonly session: ChatSession;
+  /** Proposals a model made (the rest came from the engine), for the efficiency ledger; not kept across reloads. */
+  private readonly modelProposals = new WeakSet<EditProposal>();
+  /** Benchmark reports of verified cards, for "Create pull request" (not kept across reloads). */
+  private readonly reports = new Map<string, VerifyReport>();
   private readonly profiles = new OpenedProfiles();
   private panel: vscode.WebviewPanel | undefined;
   private running: AbortController | undefined;
@@ -281,6 +286,7 @@ class ChatController implements vscode.Disposable {
                 break;
               }
               case 'edit':
+                this.modelProposals.add(event.proposal);
                 this.session.addCard(event.proposal);
                 break;
               case 'notice':
@@ -388,6 +394,15 @@ class ChatController implements vscode.Disposable {
       case 'discard':
         this.session.setCard(id, 'discarded');
         return this.changed();
+      case 'createPullRequest': {
+        const report = this.reports.get(id);
+        if (!report) {
+          this.session.notice('error', 'The benchmark report of this edit was lost with a reload; run `hotpath pr` or verify the edit again to create a pull request.');
+          return this.changed();
+        }
+        await vscode.commands.executeCommand('hotpath.createPullRequest', { patch: proposal.diff, report, context: { rationale: proposal.rationale, skill: proposal.skill } });
+        return;
+      }
       case 'regenerate':
         this.session.setCard(id, 'discarded', 'Regenerated below against the current file.');
         return this.ask(`Regenerate the edit for ${proposal.file}:${proposal.startLine}`, {
@@ -413,8 +428,10 @@ class ChatController implements vscode.Disposable {
           // Measured before saving: the disk still has the baseline, the patch makes the candidate.
           const report = await this.verify(proposal, bench!);
           await doc.save();
+          this.reports.set(id, report);
           this.session.setCard(id, 'verified', verdictMarkdown(report));
           this.session.notice('info', `Verified ${proposal.file}: ${verdictLine(report)}`);
+          void recordVerifiedFix({ proposal, report, before: text!, proposer: this.modelProposals.has(proposal) ? 'model' : 'engine' });
         } catch (e) {
           const message = e instanceof Error ? e.message : String(e);
           this.session.setCard(id, 'failed', action === 'applyVerify' ? `Verification failed: ${message}. The edit stays applied in the editor (unsaved); undo it with Ctrl+Z.` : `Could not apply: ${message}`);

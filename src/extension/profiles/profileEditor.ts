@@ -4,6 +4,7 @@ import { parseToHost, type ToWebview, type WireProfile } from '../../../webview/
 import type { ActiveProfile } from './activeProfile';
 import { importInWorker, ProfileOpenError } from './importInWorker';
 import { revealFrameSource } from './revealSource';
+import { frameSource, lineToReveal } from './sourcePaths';
 import { profileViewHtml } from './webviewHtml';
 
 export const PROFILE_VIEW_TYPE = 'hotpath.profileView';
@@ -162,16 +163,38 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
           }
           return;
         }
+        case 'frame/why': {
+          const loaded = await document.loaded;
+          const profile = loaded.ok ? loaded.set.profiles[message.profile] : undefined;
+          const frame = profile?.frames[message.frame];
+          if (!profile || !frame) {
+            this.log.warn(`profile view ${uri}: frame ${message.frame} of profile ${message.profile} does not exist`);
+            return;
+          }
+          // the hottest line of the frame, as "reveal" opens it; the chat maps recorded paths itself
+          const source = frameSource(frame);
+          const lines = profile.lineSelf.get(message.frame);
+          const target = {
+            function: frame.name,
+            file: source.kind === 'path' ? source.path : undefined,
+            line: source.kind === 'path' && (frame.line || lines?.size) ? lineToReveal(frame, lines).line : undefined,
+          };
+          await vscode.commands.executeCommand('hotpath.whyIsThisHot', target);
+          return;
+        }
         case 'webview/error':
           this.log.warn(`profile view ${uri}: ${message.message}`);
           return;
       }
     });
+    let disposed = false;
     const viewState = panel.onDidChangeViewState(async () => {
       const loaded = await document.loaded;
-      if (panel.active && loaded.ok) this.active.set(document.uri, loaded.set);
+      // The panel may have closed while the profile loaded; a disposed panel throws on `active`.
+      if (!disposed && panel.active && loaded.ok) this.active.set(document.uri, loaded.set);
     });
     panel.onDidDispose(() => {
+      disposed = true;
       subscription.dispose();
       viewState.dispose();
       document.loadedViews.delete(webview);

@@ -9,6 +9,7 @@ import { applyEditProposal, EditProposalError } from '../../core/edits/proposal'
 import { Git } from '../../core/git/git';
 import { parsePanelToHost, type ToPanel } from '../../../webview/investigation/protocol';
 import { profileViewHtml } from '../profiles/webviewHtml';
+import { verifyAndCreatePullRequest } from '../pr/fixForward';
 import type { Regression, ServiceClient } from '../service/client';
 import { analyzeRegression, type RegressionProposal } from './analysis';
 import { commitUri, diffDocumentUri } from './documents';
@@ -123,6 +124,9 @@ export async function openInvestigation(r: Regression, deps: PanelDeps): Promise
           return;
         case 'proposal/apply':
           if (proposal && rootPath) send({ type: 'notice', message: await applyProposal(proposal, rootPath) });
+          return;
+        case 'proposal/pullRequest':
+          if (proposal?.kind === 'fix' && rootPath) send({ type: 'notice', message: await verifyAndCreatePullRequest(proposal.edit, investigation, rootPath, client.url) });
           return;
         case 'webview/error':
           log.warn(`investigation ${r.id}: ${m.message}`);

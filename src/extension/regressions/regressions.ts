@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Regression, StoredDeploy } from '../service/client';
 import { registerServiceCommands, ServiceConnection, type ConnectionState } from '../service/connection';
+import { recordResolvedRegression } from '../ledger/ledger';
 import { subscribeRegressions, type Subscription } from '../service/stream';
 import { registerRegressionDocuments } from './documents';
 import { regressionDetail, regressionHeadline } from './format';
@@ -80,7 +81,10 @@ export function registerRegressions(context: vscode.ExtensionContext, log: vscod
         context,
         log,
         client: c,
-        onStatusChanged: () => void refresh(),
+        onStatusChanged: (updated) => {
+          void refresh();
+          if (updated.status === 'fixed') void recordResolvedRegression(updated);
+        },
         onRendered: (report) => rendered.push(report),
       });
     } catch (e) {

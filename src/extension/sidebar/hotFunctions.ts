@@ -10,7 +10,7 @@ interface Row {
 
 const TOP = 50;
 
-/** "Hot Functions" in the Explorer: the active profile's heaviest functions by self weight. */
+/** "Hot Functions" in the Hotpath side bar: the active profile's heaviest functions by self weight. */
 export function registerHotFunctionsView(context: vscode.ExtensionContext, active: ActiveProfile): void {
   const changed = new vscode.EventEmitter<void>();
   const provider: vscode.TreeDataProvider<Row> = {

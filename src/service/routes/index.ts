@@ -2,6 +2,7 @@ import { sendJson } from '../http';
 import { openApiDocument } from '../openapi';
 import { SCHEMA_VERSION } from '../store/sqlite';
 import { ingestRoutes } from './ingest';
+import { ledgerRoutes } from './ledger';
 import { queryRoutes } from './query';
 import { regressionRoutes } from './regressions';
 import type { Route } from './route';
@@ -31,4 +32,4 @@ const metaRoutes: Route[] = [
 ];
 
 /** Every route of the service; the OpenAPI document lists them in this order. */
-export const routes: Route[] = [...metaRoutes, ...ingestRoutes, ...queryRoutes, ...regressionRoutes];
+export const routes: Route[] = [...metaRoutes, ...ingestRoutes, ...queryRoutes, ...regressionRoutes, ...ledgerRoutes];

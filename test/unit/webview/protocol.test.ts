@@ -39,5 +39,8 @@ describe('webview message protocol', () => {
     assert.ok(!bad.ok && /malformed "source\/reveal" message: frame: /.test(bad.error));
     const rendered = parseToHost({ type: 'rendered', profile: 0, rectangles: 12, ms: 3.5 });
     assert.ok(rendered.ok);
+    assert.deepEqual(parseToHost({ type: 'frame/why', profile: 0, frame: 3 }), { ok: true, message: { type: 'frame/why', profile: 0, frame: 3 } });
+    const why = parseToHost({ type: 'frame/why', profile: 0, frame: 'slugify' });
+    assert.ok(!why.ok && /malformed "frame\/why" message: frame: /.test(why.error));
   });
 });

@@ -14,9 +14,12 @@ import { chromium, type Page } from 'playwright-core';
 import { ProfileBuilder } from '../../../src/core/profile/builder';
 import { importProfileFile } from '../../../src/core/profile/importers/index';
 import type { Profile } from '../../../src/core/profile/model';
+import { leftHeavyLayout } from '../../../webview/flamegraph/layout';
+import { sandwichModel } from '../../../webview/flamegraph/sandwich';
 
 const root = path.resolve(__dirname, '../../..');
 const resultsFile = process.argv[2] ?? path.join(root, 'test-artifacts', 'vscode', 'webview-results.json');
+const artifacts = path.join(root, 'test-artifacts', 'vscode');
 const benchSamples = Number(process.env.HOTPATH_WEBVIEW_BENCH_SAMPLES ?? 100000);
 
 /** Dark-theme values of the variables VS Code puts on the webview's <html>. */
@@ -70,6 +73,66 @@ export function syntheticProfile(samples: number): Profile {
     b.appendSample(stack, 1, undefined, s);
   }
   return b.build();
+}
+
+/** Light and high-contrast values of the variables the flame graph reads (VS Code's defaults). */
+const THEMES: Record<string, string> = {
+  dark: '',
+  light: `--vscode-editor-background: #ffffff; --vscode-editor-foreground: #3b3b3b; --vscode-foreground: #3b3b3b;
+    --vscode-descriptionForeground: #3b3b3b; --vscode-charts-orange: #d18616; --vscode-charts-yellow: #bf8803;
+    --vscode-charts-red: #e51400; --vscode-charts-purple: #652d90; --vscode-charts-blue: #1a85ff; --vscode-charts-green: #388a34;
+    --vscode-focusBorder: #005fb8; --vscode-input-background: #ffffff; --vscode-input-foreground: #3b3b3b;`,
+  'high-contrast': `--vscode-editor-background: #000000; --vscode-editor-foreground: #ffffff; --vscode-foreground: #ffffff;
+    --vscode-descriptionForeground: #ffffff; --vscode-charts-orange: #d18616; --vscode-charts-yellow: #ffd370;
+    --vscode-charts-red: #f48771; --vscode-charts-purple: #b180d7; --vscode-charts-blue: #3794ff; --vscode-charts-green: #89d185;
+    --vscode-focusBorder: #f38518; --vscode-input-background: #000000; --vscode-input-foreground: #ffffff; --vscode-contrastBorder: #6fc3df;`,
+  'high-contrast-light': `--vscode-editor-background: #ffffff; --vscode-editor-foreground: #292929; --vscode-foreground: #292929;
+    --vscode-descriptionForeground: #292929; --vscode-charts-orange: #8c4a00; --vscode-charts-yellow: #895503;
+    --vscode-charts-red: #b5200d; --vscode-charts-purple: #652d90; --vscode-charts-blue: #0f4a85; --vscode-charts-green: #374e06;
+    --vscode-focusBorder: #006bbd; --vscode-input-background: #ffffff; --vscode-input-foreground: #292929; --vscode-contrastBorder: #0f4a85;`,
+};
+
+/**
+ * Runs in the page: for each 18-px row of the canvas, splits it into rectangles by the fill
+ * colour below the labels, then takes, per rectangle, the pixel of the label area that
+ * contrasts most with the fill (the label's ink). Returns how many labelled rectangles there
+ * are and the smallest of those WCAG contrast ratios.
+ */
+function labelContrast(): { labels: number; minContrast: number; fills: number } {
+  const c = document.getElementById('flame') as HTMLCanvasElement;
+  const dpr = c.width / c.getBoundingClientRect().width;
+  const row = 18 * dpr;
+  const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+  const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : Math.pow((v / 255 + 0.055) / 1.055, 2.4));
+  const lum = (i: number) => 0.2126 * lin(data[i]) + 0.7152 * lin(data[i + 1]) + 0.0722 * lin(data[i + 2]);
+  const ratio = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const at = (x: number, y: number) => 4 * (Math.floor(y) * c.width + x);
+  const rgb = (i: number) => (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+  const background = rgb(at(c.width - 1, c.height - 1));
+  let labels = 0;
+  let minContrast = Infinity;
+  const fills = new Set<number>();
+  for (let top = 0; top + row <= c.height; top += row) {
+    const fillY = top + 16 * dpr; // under the descenders, above the 1-px gap
+    let x = 0;
+    while (x < c.width) {
+      const fill = rgb(at(x, fillY));
+      let end = x;
+      while (end < c.width && rgb(at(end, fillY)) === fill) end++;
+      if (fill !== background && end - x >= 24 * dpr) {
+        fills.add(fill);
+        const fillLum = lum(at(x, fillY));
+        let best = 1;
+        for (let y = top + 3 * dpr; y < top + 15 * dpr; y++) for (let px = x; px < end; px++) best = Math.max(best, ratio(lum(at(px, y)), fillLum));
+        if (best > 1.5) {
+          labels++;
+          minContrast = Math.min(minContrast, best);
+        }
+      }
+      x = end;
+    }
+  }
+  return { labels, minContrast: +minContrast.toFixed(2), fills: fills.size };
 }
 
 interface Check {
@@ -129,6 +192,13 @@ async function waitRendered(page: Page, after: number): Promise<{ at: number; me
   return (await sent(page)).find((s) => s.message.type === 'rendered' && s.at > after)!;
 }
 
+/** Depth (row) of the first node of `frame`: on the heaviest path for the frames the checks click. */
+function rowOf(p: Profile, frame: number): number {
+  let row = -1;
+  for (let m = p.nodeFrame.indexOf(frame); m > 0; m = p.nodeParent[m]) row++;
+  return row;
+}
+
 async function main(): Promise<void> {
   const js = fs.readFileSync(path.join(root, 'dist', 'webview.js'), 'utf8');
   const css = fs.readFileSync(path.join(root, 'dist', 'webview.css'), 'utf8');
@@ -142,6 +212,7 @@ async function main(): Promise<void> {
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
   });
   const checks: Check[] = [];
+  fs.mkdirSync(artifacts, { recursive: true });
   let bench: unknown;
   const check = async (name: string, fn: () => Promise<unknown>) => {
     try {
@@ -202,6 +273,82 @@ async function main(): Promise<void> {
       const reveal = (await sent(page)).slice(start).find((s) => s.message.type === 'source/reveal');
       if (!reveal || reveal.message.frame !== frame) throw new Error(`sent ${JSON.stringify(reveal?.message)}; buildReport is frame ${frame}`);
       return reveal.message;
+    });
+
+    await check('right-click menu: "Why is this hot?" asks the host about that frame', async () => {
+      const frame = profile.frames.findIndex((f) => f.name === 'buildReport');
+      const y = rowOf(profile, frame) * 18 + 9;
+      const start = (await sent(page)).length;
+      await page.click('#flame', { button: 'right', position: { x: 4, y } });
+      await page.waitForSelector('#menu:not([hidden])', { timeout: 5000 });
+      const items = await page.locator('#menu button:not([hidden])').allTextContents();
+      await page.screenshot({ path: path.join(artifacts, 'flamegraph-menu.png') });
+      await page.click('#menu button[data-action="why"]');
+      const messages = (await sent(page)).slice(start).map((s) => s.message);
+      const why = messages.find((m) => m.type === 'frame/why');
+      if (!why || why.frame !== frame || messages.some((m) => m.type === 'source/reveal') || !(await page.isHidden('#menu'))) {
+        throw new Error(`menu ${JSON.stringify(items)}; sent ${JSON.stringify(messages)}; buildReport is frame ${frame}`);
+      }
+      return { items, why };
+    });
+
+    await check('right-click menu: "Show callers/callees" shows the sandwich of that function (as the core computes it)', async () => {
+      const frame = profile.frames.findIndex((f) => f.name === 'slugify');
+      const expected = sandwichModel(profile, frame);
+      // slugify's widest rectangle in the left-heavy icicle the view draws
+      const layout = leftHeavyLayout(profile);
+      let best = -1;
+      for (let i = 0; i < layout.count; i++) {
+        if (profile.nodeFrame[layout.node[i]] === frame && (best < 0 || layout.width[i] > layout.width[best])) best = i;
+      }
+      const width = await page.evaluate(() => document.getElementById('flame')!.getBoundingClientRect().width);
+      const x = ((layout.x[best] + layout.width[best] / 2) / layout.extent) * width;
+      await page.click('#flame', { button: 'right', position: { x, y: layout.depth[best] * 18 + 9 } });
+      await page.click('#menu button[data-action="sandwich"]');
+      await page.waitForSelector('#sandwich:not([hidden])', { timeout: 5000 });
+      const callers = await page.locator('#callers tbody td:nth-child(4)').allTextContents();
+      const callees = await page.locator('#callees tbody td:nth-child(4)').allTextContents();
+      const want = (rows: { name: string }[]) => (rows.length ? rows.map((r) => r.name) : ['none']);
+      if (JSON.stringify(callers) !== JSON.stringify(want(expected.callers)) || JSON.stringify(callees) !== JSON.stringify(want(expected.callees))) {
+        throw new Error(`callers ${JSON.stringify(callers)} callees ${JSON.stringify(callees)}; core says ${JSON.stringify([want(expected.callers), want(expected.callees)])}`);
+      }
+      if (!(await page.isHidden('#top'))) throw new Error('the top-functions table is still shown');
+      await page.screenshot({ path: path.join(artifacts, 'flamegraph-sandwich.png') });
+      await page.click('#sandwich-close');
+      if (!(await page.isVisible('#top'))) throw new Error('closing the sandwich did not bring the table back');
+      return { function: expected.name, callers, callees };
+    });
+
+    await check('right-click menu: "Focus on this function" highlights it and zooms in', async () => {
+      const frame = profile.frames.findIndex((f) => f.name === 'buildReport');
+      await page.click('#flame', { button: 'right', position: { x: 4, y: rowOf(profile, frame) * 18 + 9 } });
+      await page.click('#menu button[data-action="focus"]');
+      const search = await page.inputValue('#search');
+      const share = await page.textContent('#match');
+      if (search !== 'buildReport' || !/^matched [\d.]+% of total$/.test(share ?? '')) throw new Error(`search "${search}", ${share}`);
+      await page.fill('#search', '');
+      await page.focus('#flame');
+      await page.keyboard.press('0');
+      return share;
+    });
+
+    await check('labels stay readable in light, dark and high-contrast themes (contrast from pixels)', async () => {
+      const results: Record<string, unknown> = {};
+      const failures: string[] = [];
+      for (const [theme, vars] of Object.entries(THEMES)) {
+        await page.evaluate((css) => document.documentElement.setAttribute('style', css), vars);
+        // a fresh load: no selection outline over the labels
+        const t0 = await post(page, JSON.stringify({ type: 'profile/load', source: 'node-cpu-prof.cpuprofile', format: 'cpuprofile', profiles: [wire(profile)], activeIndex: 0 }));
+        await waitRendered(page, t0);
+        await page.waitForTimeout(100);
+        await page.screenshot({ path: path.join(artifacts, `flamegraph-${theme}.png`) });
+        const m = await page.evaluate(labelContrast);
+        results[theme] = m;
+        if (m.labels < 5 || m.minContrast < 4.5) failures.push(`${theme}: ${JSON.stringify(m)}`);
+      }
+      await page.evaluate(() => document.documentElement.removeAttribute('style'));
+      if (failures.length) throw new Error(failures.join('; '));
+      return results;
     });
 
     await check('ignores unknown and malformed messages, and says so to the host', async () => {
