@@ -1,7 +1,7 @@
 // Bundles every entry point: the extension (vscode external), the CLI, the service,
 // the profile-import worker and the webview (browser). `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -69,7 +69,10 @@ for (const grammar of ['javascript', 'typescript', 'tsx', 'python', 'go', 'java'
 // SQLite's native module, which the bundled better-sqlite3 loads through `nativeBinding`
 // (src/service/store/sqlite.ts), for the service the extension starts itself.
 mkdirSync('dist/native', { recursive: true });
-copyFileSync(join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node'), 'dist/native/better_sqlite3.node');
+// Copied beside and renamed over: a running service has the old file mapped, and rewriting a
+// loaded shared library in place crashes that process.
+copyFileSync(join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node'), 'dist/native/better_sqlite3.node.tmp');
+renameSync('dist/native/better_sqlite3.node.tmp', 'dist/native/better_sqlite3.node');
 
 // speedscope's release (the npm package's dist/release) for "Open in speedscope", so the .vsix
 // carries it; the webview reads the hashed script and stylesheet names from its index.html.

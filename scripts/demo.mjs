@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildRepository, COMMITS, REFACTOR, REGRESSION } from './demo/history.mjs';
 import { startVsCode } from './demo/vscode.mjs';
+import { priorityPrefix } from './priority.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const demo = path.join(root, '.demo');
@@ -58,6 +59,8 @@ function startService() {
   });
 }
 
+const priority = priorityPrefix();
+
 /** Real profiles of a commit's workload, captured once and reused by later runs. */
 function profilesOf(commit) {
   const dir = path.join(cache, commit.hash);
@@ -67,7 +70,8 @@ function profilesOf(commit) {
     execFileSync('git', ['-C', repo, 'checkout', '-q', commit.hash]);
     for (let k = 0; k < PER_COMMIT; k++) {
       const out = path.join(dir, String(k));
-      execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${out}`, 'workload.js'], { cwd: repo, stdio: 'ignore' });
+      const [command, ...args] = [...priority, process.execPath, '--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${out}`, 'workload.js'];
+      execFileSync(command, args, { cwd: repo, stdio: 'ignore' });
     }
     fs.writeFileSync(done, '');
   }

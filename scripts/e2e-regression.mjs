@@ -13,6 +13,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { priorityPrefix } from './priority.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const env = process.env;
@@ -148,23 +149,6 @@ async function post(url, body, headers, retried = false) {
   }
   if (!res.ok) throw new Error(`POST ${url}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-/**
- * How the workload runs: profile weights are time deltas between samples, so a run preempted by
- * other processes on a loaded machine charges the preemption to whatever ran next. A real-time
- * (SCHED_FIFO) or raised priority keeps the short runs on a core when the OS allows it.
- */
-function priorityPrefix() {
-  for (const prefix of [['chrt', '-f', '1'], ['nice', '-n', '-10']]) {
-    try {
-      execFileSync(prefix[0], [...prefix.slice(1), process.execPath, '-e', ''], { stdio: 'ignore' });
-      return prefix;
-    } catch {
-      // Not permitted here (or not installed): try the next, else run at normal priority.
-    }
-  }
-  return [];
 }
 
 const started = Date.now();

@@ -195,10 +195,17 @@ function refinedSplitTest(data: SeriesData, from: number, candidate: number, to:
       const z = variance > 0 ? Math.max(0, Math.abs(u - (n1 * n2) / 2) - 0.5) / Math.sqrt(variance) : 0;
       stat[s - lo] = z * z;
     }
-    // The rank statistic is no likelihood (ties make it flat over runs of equal values): its
-    // first maximum is the split.
-    let split = lo;
-    for (let s = lo + 1; s <= hi; s++) if (stat[s - lo] > stat[split - lo]) split = s;
+    // Ranks test significance; they are a poor locator next to a step whose far side is still
+    // short: a few huge values rank no higher than a few slightly high ones, so noise among the
+    // points before the step can pull the split back onto them (with six points after a 13-SD
+    // step, seven points early). The E-divisive energy split sees magnitudes (robustly, α = 1)
+    // and is taken when it lies in range; otherwise the first maximum of the rank statistic
+    // (flat over runs of ties, so no likelihood to average over).
+    let split = bestEnergySplit(data.values, from, to, o.minSegment);
+    if (split < lo || split > hi) {
+      split = lo;
+      for (let s = lo + 1; s <= hi; s++) if (stat[s - lo] > stat[split - lo]) split = s;
+    }
     return { split, pValue: normalTwoSidedP(Math.sqrt(stat[split - lo])) };
   }
   for (let s = lo; s <= hi; s++) {

@@ -96,6 +96,23 @@ describe('detectChangePoints', () => {
     assert.ok(atEdge >= 18, `${atEdge} of 20 at index 34`);
   });
 
+  it('follows a large step at the end as points arrive instead of settling early (ranks test, energy locates)', () => {
+    // Ranks alone let noise among the points before a fresh 13-SD step pull the split several
+    // points early and hold it there (8 of 40 series); the energy split moves with the edge.
+    let early = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const detector = new ChangePointDetector({ test: 'mann-whitney' });
+      let wrong = false;
+      stepSeries({ seed, length: 60, changeAt: 39, step: 13 }).values.forEach((v, i) => {
+        detector.append(v);
+        // With fewer than minSegment (10) points after the step, the split can sit at n − 10 at best.
+        if (detector.changePoints().some((c) => c.index < Math.min(39, i + 1 - 10) - 2)) wrong = true;
+      });
+      if (wrong) early++;
+    }
+    assert.ok(early <= 2, `${early} of 40 series held a change point more than 2 points early`);
+  });
+
   it('attaches the time of the first point after the change', () => {
     const values = [...Array(30).fill(1), ...Array(30).fill(2)];
     const times = values.map((_, i) => 1000 + 60_000 * i);
