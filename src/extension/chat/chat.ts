@@ -25,6 +25,7 @@ import { canGoStale, freshness, startAction } from './cards';
 import { ChatSession, toolLabel, typedFunction } from './session';
 import { buildToolContext, OpenedProfiles, relativeTo, workspaceRoot } from './toolContext';
 import { recordVerifiedFix } from '../ledger/ledger';
+import type { WorkspaceSources } from '../profiles/workspaceSources';
 
 const HISTORY_KEY = 'hotpath.chat.conversation';
 const BENCH_SETTING = 'benchmark.command';
@@ -52,7 +53,7 @@ export function registerChat(context: vscode.ExtensionContext, active: ActivePro
     vscode.commands.registerCommand('hotpath.chat.state', () => chat.snapshot()),
     vscode.commands.registerCommand('hotpath.chat.dispatch', (message: unknown) => chat.handle(message)),
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, chat.proposed),
-    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new WhyLenses(active)),
+    vscode.languages.registerCodeLensProvider({ scheme: 'file' }, new WhyLenses(active, tools.sources)),
   );
 }
 
@@ -77,10 +78,13 @@ function whyTarget(arg: unknown): WhyTarget {
 class WhyLenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly active: ActiveProfile) {
-    this.sub = active.onDidChange(() => this.changed.fire());
+  constructor(
+    private readonly active: ActiveProfile,
+    private readonly sources: WorkspaceSources,
+  ) {
+    this.subs = [active.onDidChange(() => this.changed.fire()), sources.onDidChange(() => this.changed.fire())];
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -88,7 +92,7 @@ class WhyLenses implements vscode.CodeLensProvider {
     const profile = value?.set.profiles[value.set.activeIndex];
     if (!profile || document.isDirty) return [];
     const threshold = vscode.workspace.getConfiguration().get<number>('hotpath.heat.threshold', 1);
-    return fileHeat(profile, document.uri.fsPath)
+    return fileHeat(profile, document.uri.fsPath, this.sources.mappedFor(document.uri.fsPath))
       .functions.filter((f) => f.totalPercent >= threshold && f.line! <= document.lineCount)
       .map((f) => new vscode.CodeLens(document.lineAt(f.line! - 1).range, {
         title: 'Why is this hot?',
@@ -99,7 +103,7 @@ class WhyLenses implements vscode.CodeLensProvider {
   }
 
   dispose(): void {
-    this.sub.dispose();
+    this.subs.forEach((d) => d.dispose());
     this.changed.dispose();
   }
 }

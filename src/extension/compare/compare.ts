@@ -5,6 +5,7 @@ import { parseToHost, type ToWebview, type WireProfile } from '../../../webview/
 import { importInWorker, ProfileOpenError } from '../profiles/importInWorker';
 import { setUpFlameWebview, type ProfileViewReport } from '../profiles/profileEditor';
 import { revealFrameSource } from '../profiles/revealSource';
+import type { WorkspaceSources } from '../profiles/workspaceSources';
 
 const fileName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.toString();
 
@@ -28,6 +29,7 @@ export function registerCompare(
   context: vscode.ExtensionContext,
   log: vscode.LogOutputChannel,
   reports: vscode.EventEmitter<ProfileViewReport>,
+  sources: WorkspaceSources,
 ): void {
   const reportFailure = (afterUri: vscode.Uri, text: string) => {
     log.error(text);
@@ -107,7 +109,7 @@ export function registerCompare(
           return;
         case 'source/reveal': {
           const frame = tree.frames[m.frame];
-          const result = frame ? await revealFrameSource(frame) : { ok: false as const, reason: `frame ${m.frame} does not exist` };
+          const result = frame ? await revealFrameSource(frame, undefined, sources) : { ok: false as const, reason: `frame ${m.frame} does not exist` };
           if (!result.ok) {
             void vscode.window.showInformationMessage(`Hotpath: ${result.reason}`);
             await panel.webview.postMessage({ type: 'source/unavailable', frame: m.frame, reason: result.reason } satisfies ToWebview);

@@ -69,7 +69,7 @@ export function registerQuickFixes(context: vscode.ExtensionContext, contexts: E
     const key = document.uri.toString();
     const current = profile();
     let heat = heats.get(key);
-    if (current && !heat) heats.set(key, (heat = fileHeat(current, document.uri.fsPath)));
+    if (current && !heat) heats.set(key, (heat = fileHeat(current, document.uri.fsPath, contexts.sources.mappedFor(document.uri.fsPath))));
     const limit = threshold();
     const hot = !!heat && (heat.lines.some((l) => l.totalPercent >= limit) || heat.functions.some((f) => f.totalPercent >= limit));
     if (!hot && !scanned.has(key)) {

@@ -3,7 +3,7 @@
  * and the functions defined there. A profile recorded on another machine still matches when
  * the frame's path and the file share their last two path segments (folder and file name).
  */
-import { lineCost, normalizePath, rankHotFunctions, type HotFunction, type LineCost } from '../../core/profile/analysis/index';
+import { lineCost, normalizePath, rankHotFunctions, type HotFunction, type LineCost, type SourceLocationResolver } from '../../core/profile/analysis/index';
 import type { Profile } from '../../core/profile/model';
 import { sharedSuffix } from '../profiles/sourcePaths';
 
@@ -21,7 +21,29 @@ function sameFile(recorded: string, file: string): boolean {
   return sharedSuffix(a, b) >= Math.min(2, recordedSegments);
 }
 
-export function fileHeat(profile: Profile, file: string): FileHeat {
+/**
+ * A source mapper over the workspace (`WorkspaceSourceResolver`) and the file's path as it
+ * resolves there: frames of generated JavaScript then land on the original TypeScript lines.
+ */
+export interface MappedSources {
+  resolver: SourceLocationResolver;
+  /** `file` as the resolver names it (workspace-folder relative). */
+  relative: string;
+}
+
+export function fileHeat(profile: Profile, file: string, mapped?: MappedSources): FileHeat {
+  if (mapped) {
+    const cost = lineCost(profile, mapped.relative, mapped.resolver);
+    if (cost.frameCount > 0) {
+      // Functions start where their first line maps to; those mapping elsewhere are not this file's.
+      const functions = rankHotFunctions(profile, { by: 'total', top: Infinity }).flatMap((f) => {
+        if (f.file === undefined || f.line === undefined) return [];
+        const at = mapped.resolver.resolve(f.file, f.line);
+        return at && normalizePath(at.file) === normalizePath(mapped.relative) ? [{ ...f, line: at.line }] : [];
+      });
+      return { lines: cost.lines, functions };
+    }
+  }
   let cost = lineCost(profile, file);
   if (cost.frameCount === 0) {
     cost = lineCost(profile, file, { resolve: (recorded, line) => (sameFile(recorded, file) ? { file, line } : undefined) });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ActiveProfile } from '../profiles/activeProfile';
+import type { WorkspaceSources } from '../profiles/workspaceSources';
 import { costLabel, fileHeat, heatLevel, type FileHeat } from './fileHeat';
 
 const THRESHOLD_SETTING = 'hotpath.heat.threshold';
@@ -13,7 +14,7 @@ function threshold(): number {
  * end-of-line "x% self · y% total", and a CodeLens above hot functions that opens the flame
  * graph focused on them. Heat follows the active profile; "Clear Heat" removes it.
  */
-export function registerHeat(context: vscode.ExtensionContext, active: ActiveProfile): void {
+export function registerHeat(context: vscode.ExtensionContext, active: ActiveProfile, sources: WorkspaceSources): void {
   const levels = (['heatLow', 'heatMedium', 'heatHigh'] as const).map((id) =>
     vscode.window.createTextEditorDecorationType({
       isWholeLine: true,
@@ -36,7 +37,7 @@ export function registerHeat(context: vscode.ExtensionContext, active: ActivePro
     if (!profile || document.uri.scheme !== 'file') return undefined;
     const key = document.uri.toString();
     let heat = cache.get(key);
-    if (!heat) cache.set(key, (heat = fileHeat(profile, document.uri.fsPath)));
+    if (!heat) cache.set(key, (heat = fileHeat(profile, document.uri.fsPath, sources.mappedFor(document.uri.fsPath))));
     return heat;
   };
 
@@ -90,6 +91,8 @@ export function registerHeat(context: vscode.ExtensionContext, active: ActivePro
     lensesChanged,
     vscode.languages.registerCodeLensProvider({ scheme: 'file' }, lenses),
     active.onDidChange(refresh),
+    // source maps become available once the workspace is listed: heat moves to the original files
+    sources.onDidChange(refresh),
     vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach(decorate)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(THRESHOLD_SETTING) && refresh()),
     // edits shift lines; the profile describes the file as it was, so drop stale heat

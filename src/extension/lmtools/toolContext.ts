@@ -9,6 +9,7 @@ import { ProfileCatalog, type ConfirmRequest, type ToolContext } from '../../cor
 import { ToolError } from '../../core/tools/tool';
 import { verifyPatch } from '../../core/verify/verify';
 import type { ActiveProfile } from '../profiles/activeProfile';
+import type { WorkspaceSources } from '../profiles/workspaceSources';
 
 /**
  * The extension's adapters for the tool ports (participant, LM tools, quick fixes): the first
@@ -22,7 +23,11 @@ export class ExtensionToolContexts implements vscode.Disposable {
   private skills: { root: string; library: Promise<SkillLibrary> } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(readonly active: ActiveProfile) {
+  constructor(
+    readonly active: ActiveProfile,
+    /** The workspace's source mapper, shared by heat, lenses and diagnostics. */
+    readonly sources: WorkspaceSources,
+  ) {
     const files = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     const skills = vscode.workspace.createFileSystemWatcher('**/.hotpath/skills/**');
     const dropFiles = () => (this.cached = undefined);

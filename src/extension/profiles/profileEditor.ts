@@ -4,6 +4,7 @@ import { parseToHost, type ToWebview, type WireProfile } from '../../../webview/
 import type { ActiveProfile } from './activeProfile';
 import { importInWorker, ProfileOpenError } from './importInWorker';
 import { revealFrameSource } from './revealSource';
+import type { WorkspaceSources } from './workspaceSources';
 import { frameSource, lineToReveal } from './sourcePaths';
 import { profileViewHtml } from './webviewHtml';
 
@@ -82,6 +83,7 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
     private readonly log: vscode.LogOutputChannel,
     private readonly active: ActiveProfile,
     private readonly reports: vscode.EventEmitter<ProfileViewReport>,
+    private readonly sources: WorkspaceSources,
   ) {}
 
   /** Opens the profile's flame graph and focuses it on the function `name`. */
@@ -155,7 +157,7 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
           const profile = loaded.set.profiles[message.profile];
           const frame = profile?.frames[message.frame];
           const result = frame
-            ? await revealFrameSource(frame, profile.lineSelf.get(message.frame))
+            ? await revealFrameSource(frame, profile.lineSelf.get(message.frame), this.sources)
             : { ok: false as const, reason: `frame ${message.frame} of profile ${message.profile} does not exist` };
           if (!result.ok) {
             void vscode.window.showInformationMessage(`Hotpath: ${result.reason}`);
@@ -209,8 +211,9 @@ export function registerProfileEditor(
   log: vscode.LogOutputChannel,
   active: ActiveProfile,
   reports: vscode.EventEmitter<ProfileViewReport>,
+  sources: WorkspaceSources,
 ): void {
-  const provider = new ProfileEditorProvider(context.extensionUri, log, active, reports);
+  const provider = new ProfileEditorProvider(context.extensionUri, log, active, reports, sources);
   context.subscriptions.push(
     vscode.commands.registerCommand('hotpath.showFunction', (profileUri: string, name: string) =>
       provider.showFunction(vscode.Uri.parse(profileUri), name),

@@ -8,6 +8,7 @@ import type { HotpathApi } from '../../../src/extension/extension';
 import { ExtensionToolContexts } from '../../../src/extension/lmtools/toolContext';
 import { chatHandler } from '../../../src/extension/participant/participant';
 import { ActiveProfile } from '../../../src/extension/profiles/activeProfile';
+import { WorkspaceSources } from '../../../src/extension/profiles/workspaceSources';
 
 // bundled to out/vscode-suite/: the repository is two folders up
 const repo = path.resolve(__dirname, '..', '..');
@@ -69,8 +70,8 @@ describe('Hotpath in VS Code chat: participant and language-model tools', () => 
     const profile = path.join(orders.fsPath, 'profiles', 'orders.cpuprofile');
     const active = new ActiveProfile();
     active.set(vscode.Uri.file(profile), await importProfileFile(profile));
-    contexts = new ExtensionToolContexts(active);
     log = vscode.window.createOutputChannel('Hotpath participant test', { log: true });
+    contexts = new ExtensionToolContexts(active, new WorkspaceSources(log));
   });
 
   after(() => {

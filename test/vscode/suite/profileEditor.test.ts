@@ -1,9 +1,16 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ProfileBuilder } from '../../../src/core/profile/builder';
 import type { HotpathApi } from '../../../src/extension/extension';
 import type { ProfileViewReport } from '../../../src/extension/profiles/profileEditor';
 import { revealFrameSource } from '../../../src/extension/profiles/revealSource';
+import { WorkspaceSources } from '../../../src/extension/profiles/workspaceSources';
+
+// bundled to out/vscode-suite/: the repository is two folders up
+const repo = path.resolve(__dirname, '..', '..');
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri;
 
@@ -99,5 +106,33 @@ describe('Hotpath in a real VS Code extension host', () => {
     assert.ok(!inRuntime.ok && /node:fs is part of the runtime/.test(inRuntime.reason));
     const notHere = await revealFrameSource(frames[missing]);
     assert.ok(!notHere.ok && /not in the workspace/.test(notHere.reason));
+  });
+
+  it('follows a source map from a bundled frame (webpack:// or another machine) to the TypeScript line', async () => {
+    const dir = vscode.Uri.joinPath(workspace(), 'mapped').fsPath;
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    const ts = ['export function hot(n: number): number {', '  let s = 0;', '  for (let i = 0; i < n; i++) {', '    const markerHot: number = i % 7;', '    s += markerHot;', '  }', '  return s;', '}', ''].join('\n');
+    fs.writeFileSync(path.join(dir, 'src', 'hot.ts'), ts);
+    execFileSync(path.join(repo, 'node_modules', '.bin', 'esbuild'), ['src/hot.ts', '--sourcemap', '--format=cjs', '--outfile=dist/hot.js', '--log-level=warning'], { cwd: dir });
+    const js = fs.readFileSync(path.join(dir, 'dist', 'hot.js'), 'utf8');
+    const generatedLine = js.slice(0, js.indexOf('const markerHot')).split('\n').length;
+    const log = vscode.window.createOutputChannel('Hotpath source map test', { log: true });
+    const sources = new WorkspaceSources(log);
+    try {
+      for (const file of ['webpack://app/./mapped/dist/hot.js', 'file:///ci/build/mapped/dist/hot.js']) {
+        const b = new ProfileBuilder('cpu', 'samples');
+        const hot = b.frame({ name: 'hot', file, line: 1 });
+        b.appendSample([hot], 3, [generatedLine]);
+        const profile = b.build();
+        const shown = await revealFrameSource(profile.frames[hot], profile.lineSelf.get(hot), sources);
+        assert.ok(shown.ok, shown.ok ? '' : shown.reason);
+        const editor = vscode.window.activeTextEditor!;
+        assert.equal(editor.document.uri.fsPath, path.join(dir, 'src', 'hot.ts'), file);
+        assert.match(editor.document.lineAt(editor.selection.active.line).text, /const markerHot/, file);
+      }
+    } finally {
+      sources.dispose();
+      log.dispose();
+    }
   });
 });
