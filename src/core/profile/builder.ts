@@ -237,9 +237,9 @@ export class ProfileBuilder {
     };
     if (this.timelineNode && this.timelineLength > 0) {
       profile.timeline = {
-        node: this.timelineNode.slice(0, this.timelineLength),
-        weight: this.timelineWeight!.slice(0, this.timelineLength),
-        time: this.timelineTime!.slice(0, this.timelineLength),
+        node: fitted(this.timelineNode, this.timelineLength),
+        weight: fitted(this.timelineWeight!, this.timelineLength),
+        time: fitted(this.timelineTime!, this.timelineLength),
       };
     }
     if (this.startTime !== undefined) profile.startTime = this.startTime;
@@ -256,8 +256,19 @@ export class ProfileBuilder {
     this.nodeSelf = self;
   }
 
-  private growTimeline(): void {
-    const size = this.timelineNode!.length * 2;
+  /**
+   * Makes room for `samples` more timeline entries at once, for importers that know their
+   * sample count: each doubling allocates fresh arrays, and on a large import every large
+   * allocation can trigger a full garbage collection that walks the whole parsed document.
+   */
+  reserveTimeline(samples: number): void {
+    if (!this.timelineNode) return;
+    const total = this.timelineLength + samples;
+    if (total > this.timelineNode.length) this.growTimeline(total);
+  }
+
+  private growTimeline(atLeast = 0): void {
+    const size = Math.max(this.timelineNode!.length * 2, atLeast);
     this.timelineNode = growInt(this.timelineNode!, size);
     const w = new Float64Array(size);
     w.set(this.timelineWeight!);
@@ -326,4 +337,9 @@ function byFrame(table: (LineWeights | undefined)[]): Map<number, LineWeights> {
 function seenBefore(stack: ArrayLike<number>, lines: ArrayLike<number>, i: number): boolean {
   for (let j = 0; j < i; j++) if (stack[j] === stack[i] && lines[j] === lines[i]) return true;
   return false;
+}
+
+/** The first `length` entries: the array itself when it is exactly full (a reserved size), else a trimmed copy. */
+function fitted<T extends Int32Array | Float64Array>(a: T, length: number): T {
+  return (length === a.length ? a : a.slice(0, length)) as T;
 }

@@ -253,6 +253,8 @@ export class CpuProfileAssembler {
     const nodeSelf = new Float64Array(n);
     const sampleCount = this.samples.length;
     if (sampleCount > 0) {
+      // Runs of one node share an entry, so this is an upper bound: one allocation, not ten doublings.
+      b.reserveTimeline(sampleCount);
       if (this.deltas.length < sampleCount) {
         this.fail(`"samples" has ${sampleCount} entries but "timeDeltas" only ${this.deltas.length}`);
       }

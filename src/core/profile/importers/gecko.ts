@@ -162,7 +162,9 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   const frameIds = new Int32Array(frameTable.length);
   const frameLines = new Int32Array(frameTable.length);
   const funcIds = funcs ? new Int32Array(funcs.length).fill(-2) : undefined;
-  const locationIds = new Map<number, number>();
+  // Builder frame id per string-table index of a location (-2 = not parsed yet): an array, not
+  // a Map, since every frameTable row looks one up (a million lookups on a large profile).
+  const locationIds = new Int32Array(funcs ? 0 : (strings as unknown[]).length).fill(-2);
   for (let f = 0; f < frameTable.length; f++) {
     const line = frameLine(f);
     frameLines[f] = typeof line === 'number' && line > 0 ? line : 0;
@@ -174,10 +176,11 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
     } else {
       // Many rows share a location string; parse each string once.
       const location = frameLocation(f);
-      let id = typeof location === 'number' ? locationIds.get(location) : undefined;
-      if (id === undefined) {
+      const known = typeof location === 'number' && location >= 0 && location < locationIds.length;
+      let id = known ? locationIds[location] : -2;
+      if (id === -2) {
         id = rawFrame(string(location, `frameTable row ${f}`), builder);
-        locationIds.set(location as number, id);
+        if (known) locationIds[location] = id;
       }
       frameIds[f] = id;
     }
@@ -208,6 +211,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   }
 
   const n = samples.length;
+  builder.reserveTimeline(n);
   const times = sampleTimes(samples, n, fail);
   const sampleStack = samples.column('stack');
   const sampleWeight = samples.column('weight');

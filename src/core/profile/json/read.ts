@@ -16,6 +16,8 @@ export async function readJsonOrStream(
   options: JsonReadOptions = {},
 ): Promise<unknown> {
   const limit = Math.min(threshold, MAX_STRING_LENGTH);
+  // Known to fit: one read into one string, the floor's own path (readFileSync + JSON.parse).
+  if (input.knownSize !== undefined && input.knownSize <= limit) return parseJson(await input.text(format), input.name, format, options);
   const parts: Uint8Array[] = [];
   let total = 0;
   let reader: JsonStreamReader | undefined;
@@ -42,16 +44,16 @@ export async function readJsonOrStream(
 }
 
 /** `JSON.parse`, with the streaming reader re-run on failure for a precise one-line message. */
-export function parseJson(bytes: Uint8Array, file: string | undefined, format: string, options: JsonReadOptions = {}): unknown {
-  if (bytes.length > MAX_STRING_LENGTH) {
-    throw new ProfileImportError(`file is ${formatBytes(bytes.length)}, too large to parse as one JSON string`, file, format);
+export function parseJson(content: Uint8Array | string, file: string | undefined, format: string, options: JsonReadOptions = {}): unknown {
+  if (typeof content !== 'string' && content.length > MAX_STRING_LENGTH) {
+    throw new ProfileImportError(`file is ${formatBytes(content.length)}, too large to parse as one JSON string`, file, format);
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  const text = typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.length).toString('utf8');
   try {
     // Windows tools sometimes write a byte-order mark, which JSON.parse rejects.
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    JsonStreamReader.readBytes(bytes, {}, { file, format }, options);
+    JsonStreamReader.readBytes(typeof content === 'string' ? Buffer.from(content, 'utf8') : content, {}, { file, format }, options);
     // The reader accepted it: an unclosed root array the options allow; close it and parse.
     if (options.allowUnclosedRootArray) {
       const closed = text.replace(/[\s,]*$/, ']');
