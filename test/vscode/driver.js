@@ -245,6 +245,22 @@ async function runUi(page, resultsFile) {
     return { links };
   });
 
+  await check('clicking "Apply" on the diff card writes the edit to the file, and nothing before the click', async () => {
+    const file = path.join(workspace, 'programs', 'busy.js');
+    const original = fs.readFileSync(file, 'utf8');
+    if (/SLUGIFY_PATTERN/.test(original)) throw new Error('the file had the edit before any click');
+    await runCommand(page, 'Hotpath: Open Chat');
+    const chat = await frameWith(page, 'section.card[data-status="proposed"]', 60000);
+    await chat.locator('section.card[data-status="proposed"] button', { hasText: /^Apply$/ }).first().click();
+    await chat.waitForSelector('section.card[data-status="applied"]', { timeout: 30000 });
+    const changed = fs.readFileSync(file, 'utf8');
+    // The later checks use the fixture as it was: put it back (the editor reloads the saved file).
+    fs.writeFileSync(file, original);
+    if (!/const SLUGIFY_PATTERN = /.test(changed)) throw new Error(`busy.js after Apply: ${changed.slice(0, 300)}`);
+    await runCommand(page, 'View: Close All Editors');
+    return { applied: true };
+  });
+
   await check('"Hotpath: Open Profile…" from the palette opens a file picked in the file dialog', async () => {
     await runCommand(page, 'Hotpath: Open Profile');
     await pickInFileDialog(page, 'Hotpath: Open Profile', path.join(workspace, 'profiles', 'capture.data'));
