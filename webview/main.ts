@@ -217,6 +217,12 @@ function maxScroll(): number {
   return Math.max(0, (state.layout?.rows ?? 0) * ROW - cssHeight + ROW);
 }
 
+/** Per-frame buffers of draw(): visible rectangle indices, their colour ids, and the same sorted by colour. */
+function drawScratch(size: number) {
+  return { visible: new Int32Array(size), colour: new Int32Array(size), order: new Int32Array(size), fills: [] as string[] };
+}
+let scratch = drawScratch(0);
+
 let drawPending = false;
 function scheduleDraw(): void {
   if (drawPending) return;
@@ -238,7 +244,15 @@ function draw(): void {
   const matched = state.matched;
   const frames = profile().nodeFrame;
   ctx.textBaseline = 'middle';
-  let drawn = 0;
+  // Rectangles are batched by colour, one path and one fill per colour: setting fillStyle
+  // parses the colour string, which per rectangle cost more than the rectangles themselves.
+  // The buffers live across frames, so a zoom or pan frame allocates nothing to collect.
+  if (scratch.visible.length < layout.count) scratch = drawScratch(layout.count);
+  const { visible, colour, order } = scratch;
+  const fills = scratch.fills;
+  fills.length = 0;
+  const fillIds = new Map<string, number>();
+  let count = 0;
   for (let i = 0; i < layout.count; i++) {
     const w = layout.width[i] * scale;
     if (w < 0.3) continue;
@@ -248,19 +262,46 @@ function draw(): void {
     if (y + ROW < 0 || y > cssHeight) continue;
     const frame = frames[layout.node[i]];
     const c = colorsFor(frame, layout.node[i]);
-    ctx.fillStyle = matched && !matched[frame] ? c.dim : c.fill;
-    ctx.fillRect(x, y, Math.max(w - 1, 0.3), ROW - 1);
-    drawn++;
-    if (w > 3 * charWidth) {
-      const left = Math.max(x, 0);
-      const room = Math.min(x + w, cssWidth) - left - 6;
-      const name = profile().frames[frame].name || '(anonymous)';
-      const fit = Math.floor(room / charWidth);
-      if (fit >= 2) {
-        ctx.fillStyle = matched && !matched[frame] ? c.dimLabel : c.label;
-        ctx.fillText(name.length > fit ? `${name.slice(0, fit - 1)}…` : name, left + 3, y + ROW / 2);
-      }
+    const fill = matched && !matched[frame] ? c.dim : c.fill;
+    let id = fillIds.get(fill);
+    if (id === undefined) {
+      fillIds.set(fill, (id = fills.length));
+      fills.push(fill);
     }
+    visible[count] = i;
+    colour[count++] = id;
+  }
+  // Counting sort of the visible rectangles by colour.
+  const starts = new Int32Array(fills.length + 1);
+  for (let k = 0; k < count; k++) starts[colour[k] + 1]++;
+  for (let f = 1; f <= fills.length; f++) starts[f] += starts[f - 1];
+  const next = starts.slice(0, fills.length);
+  for (let k = 0; k < count; k++) order[next[colour[k]]++] = visible[k];
+  for (let f = 0; f < fills.length; f++) {
+    ctx.fillStyle = fills[f];
+    ctx.beginPath();
+    for (let k = starts[f]; k < starts[f + 1]; k++) {
+      const i = order[k];
+      const w = layout.width[i] * scale;
+      ctx.rect((layout.x[i] - start) * scale, rowTop(layout.depth[i]), Math.max(w - 1, 0.3), ROW - 1);
+    }
+    ctx.fill();
+  }
+  const drawn = count;
+  for (let k = 0; k < count; k++) {
+    const i = visible[k];
+    const w = layout.width[i] * scale;
+    if (w <= 3 * charWidth) continue;
+    const x = (layout.x[i] - start) * scale;
+    const left = Math.max(x, 0);
+    const fit = Math.floor((Math.min(x + w, cssWidth) - left - 6) / charWidth);
+    if (fit < 2) continue;
+    const frame = frames[layout.node[i]];
+    const c = colorsFor(frame, layout.node[i]);
+    const label = matched && !matched[frame] ? c.dimLabel : c.label;
+    if (ctx.fillStyle !== label) ctx.fillStyle = label;
+    const name = profile().frames[frame].name || '(anonymous)';
+    ctx.fillText(name.length > fit ? `${name.slice(0, fit - 1)}…` : name, left + 3, rowTop(layout.depth[i]) + ROW / 2);
   }
   if (state.selected >= 0) {
     const i = state.selected;
