@@ -108,6 +108,8 @@ interface State {
   selected: number;
   hover: number;
   rows: FunctionRow[];
+  /** The table's heaviest row by self weight, whatever the sort order. */
+  topBySelf: FunctionRow | undefined;
   sortKey: SortKey;
   diff: DiffState | undefined;
   /** Frame whose callers/callees are shown, or -1. */
@@ -136,6 +138,7 @@ const state: State = {
   selected: -1,
   hover: -1,
   rows: [],
+  topBySelf: undefined,
   sortKey: 'self',
   diff: undefined,
   sandwich: -1,
@@ -312,7 +315,10 @@ function draw(): void {
   renders++;
   document.body.dataset.rendered = String(drawn);
   document.body.dataset.renders = String(renders);
-  post({ type: 'rendered', profile: state.index, rectangles: drawn, ms: performance.now() - t0 });
+  const p = profile();
+  const top = state.topBySelf;
+  const shown = { name: p.name, totalWeight: p.totalWeight, sampleCount: p.sampleCount, unit: p.unit, topBySelf: top ? { name: p.frames[top.frame].name, self: top.self, total: top.total } : null };
+  post({ type: 'rendered', profile: state.index, rectangles: drawn, ms: performance.now() - t0, shown });
 }
 
 // ---------------------------------------------------------------- model changes
@@ -336,7 +342,9 @@ function selectProfile(index: number): void {
   fillCache = new Map();
   const p = profile();
   unitInfo.textContent = `${formatWeight(p.totalWeight, p.unit)} · ${p.sampleCount.toLocaleString('en-US')} samples`;
-  state.rows = sortRows(topFunctions(p), state.sortKey);
+  const rows = topFunctions(p);
+  state.topBySelf = rows[0];
+  state.rows = sortRows(rows, state.sortKey);
   state.sandwich = -1;
   renderTable();
   relayout();

@@ -103,6 +103,16 @@ export const toHostSchemas = {
     profile: z.number().int().nonnegative(),
     rectangles: z.number().int().nonnegative(),
     ms: z.number().nonnegative(),
+    /** The numbers the view shows for the profile: its header and the top row of the table by self. */
+    shown: z
+      .object({
+        name: z.string(),
+        totalWeight: z.number(),
+        sampleCount: z.number().int().nonnegative(),
+        unit: z.string(),
+        topBySelf: z.object({ name: z.string(), self: z.number(), total: z.number() }).nullable(),
+      })
+      .optional(),
   }),
   /** The user clicked a frame: open its source (frame index into the profile's frames). */
   'source/reveal': z.object({

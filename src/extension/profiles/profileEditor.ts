@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Profile, ProfileSet } from '../../core/profile/model';
-import { parseToHost, type ToWebview, type WireProfile } from '../../../webview/protocol';
+import { parseToHost, type ToHost, type ToWebview, type WireProfile } from '../../../webview/protocol';
 import type { ActiveProfile } from './activeProfile';
 import { importInWorker, ProfileOpenError } from './importInWorker';
 import { revealFrameSource } from './revealSource';
@@ -10,13 +10,16 @@ import { profileViewHtml } from './webviewHtml';
 
 export const PROFILE_VIEW_TYPE = 'hotpath.profileView';
 
+/** The numbers a view shows: the header (total, samples, unit) and the table's top row by self weight. */
+export type ShownNumbers = NonNullable<Extract<ToHost, { type: 'rendered' }>['shown']>;
+
 /**
  * What a profile or diff view reported, for the extension API (and the tests that drive it).
  * `uri` is the profile file (the after-profile for a diff).
  */
 export type ProfileViewReport = { uri: string; view: 'profile' | 'diff' } & (
   | { event: 'ready' }
-  | { event: 'rendered'; rectangles: number; ms: number }
+  | { event: 'rendered'; rectangles: number; ms: number; shown?: ShownNumbers }
   | { event: 'failed'; message: string }
 );
 
@@ -149,7 +152,7 @@ class ProfileEditorProvider implements vscode.CustomReadonlyEditorProvider<Profi
           return;
         }
         case 'rendered':
-          this.reports.fire({ uri, view: 'profile', event: 'rendered', rectangles: message.rectangles, ms: message.ms });
+          this.reports.fire({ uri, view: 'profile', event: 'rendered', rectangles: message.rectangles, ms: message.ms, shown: message.shown });
           return;
         case 'source/reveal': {
           const loaded = await document.loaded;
