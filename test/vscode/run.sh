@@ -7,6 +7,7 @@
 #   MODE=mocha bash test/vscode/run.sh   # only the mocha suite (development-mode extension)
 #   MODE=ui    bash test/vscode/run.sh   # only the UI stage (the packaged .vsix, installed)
 #   MODE=webview bash test/vscode/run.sh # only the webview bundle in Chromium (no VS Code)
+#   MODE=demo  bash test/vscode/run.sh   # only README's `npm run demo -- --vscode`, run and stopped
 #   MODE=setup bash test/vscode/run.sh   # only install the tools (warms the cache)
 #
 # The webview stage also measures a large profile (first frame, zoom/pan frames); size it with
@@ -156,6 +157,11 @@ if [[ "$MODE" == all || "$MODE" == ui ]]; then
   for shot in flamegraph editor-heat diff chat; do
     if [[ -f "$ARTIFACTS/$shot.png" ]]; then cp "$ARTIFACTS/$shot.png" "$ROOT/media/$shot.png"; fi
   done
+fi
+if [[ "$MODE" == all || "$MODE" == demo ]]; then
+  step "README's npm run demo -- --vscode (the demo's own VS Code on 127.0.0.1:8484)"
+  ( cd "$ROOT" && timeout 420 node test/vscode/demo-vscode.mjs "$ARTIFACTS/demo-vscode-results.json" ) || true
+  count "$ARTIFACTS/demo-vscode-results.json"
 fi
 if ((FAILED)); then echo "server log: $ARTIFACTS/server.log"; cp "$RUN/server.log" "$ARTIFACTS/server.log"; fi
 
