@@ -9,6 +9,7 @@
 'use strict';
 const { chromium } = require('playwright-core');
 const fs = require('node:fs');
+const { labelContrast } = require('./webview/contrast.js');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -184,6 +185,26 @@ async function runUi(page, resultsFile) {
     });
     if (colours < 8) throw new Error(`only ${colours} distinct colours on the canvas`);
     return { colours };
+  });
+
+  await check('switching VS Code to light and high-contrast themes recolours the flame graph, labels readable (pixels)', async () => {
+    const out = {};
+    // Each theme's editor background differs from the one before; the workbench's own Light
+    // Modern comes last, so the screenshots after this look as before.
+    for (const theme of ['Dark Modern', 'Light High Contrast', 'Dark High Contrast', 'Light Modern']) {
+      const before = await flame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background'));
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.keyboard.type(theme);
+      await page.waitForSelector(`.quick-input-list .monaco-list-row:has-text("${theme}")`, { timeout: 10000 });
+      await page.keyboard.press('Enter');
+      // polled on a timer: animation frames do not run in a webview frame that is not painting
+      await flame.waitForFunction((b) => getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background') !== b, before, { timeout: 15000, polling: 250 });
+      await sleep(800);
+      const r = await flame.evaluate(labelContrast);
+      if (!(r.labels >= 5 && r.minContrast >= 4.5)) throw new Error(`${theme}: ${JSON.stringify(r)}`);
+      out[theme] = r;
+    }
+    return out;
   });
 
   await check('hovering a frame shows self/total with percentages', async () => {

@@ -16,6 +16,7 @@ import { importProfileFile } from '../../../src/core/profile/importers/index';
 import type { Profile } from '../../../src/core/profile/model';
 import { leftHeavyLayout } from '../../../webview/flamegraph/layout';
 import { sandwichModel } from '../../../webview/flamegraph/sandwich';
+import { labelContrast } from './contrast';
 
 const root = path.resolve(__dirname, '../../..');
 const resultsFile = process.argv[2] ?? path.join(root, 'test-artifacts', 'vscode', 'webview-results.json');
@@ -91,49 +92,6 @@ const THEMES: Record<string, string> = {
     --vscode-charts-red: #b5200d; --vscode-charts-purple: #652d90; --vscode-charts-blue: #0f4a85; --vscode-charts-green: #374e06;
     --vscode-focusBorder: #006bbd; --vscode-input-background: #ffffff; --vscode-input-foreground: #292929; --vscode-contrastBorder: #0f4a85;`,
 };
-
-/**
- * Runs in the page: for each 18-px row of the canvas, splits it into rectangles by the fill
- * colour below the labels, then takes, per rectangle, the pixel of the label area that
- * contrasts most with the fill (the label's ink). Returns how many labelled rectangles there
- * are and the smallest of those WCAG contrast ratios.
- */
-function labelContrast(): { labels: number; minContrast: number; fills: number } {
-  const c = document.getElementById('flame') as HTMLCanvasElement;
-  const dpr = c.width / c.getBoundingClientRect().width;
-  const row = 18 * dpr;
-  const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-  const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : Math.pow((v / 255 + 0.055) / 1.055, 2.4));
-  const lum = (i: number) => 0.2126 * lin(data[i]) + 0.7152 * lin(data[i + 1]) + 0.0722 * lin(data[i + 2]);
-  const ratio = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-  const at = (x: number, y: number) => 4 * (Math.floor(y) * c.width + x);
-  const rgb = (i: number) => (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-  const background = rgb(at(c.width - 1, c.height - 1));
-  let labels = 0;
-  let minContrast = Infinity;
-  const fills = new Set<number>();
-  for (let top = 0; top + row <= c.height; top += row) {
-    const fillY = top + 16 * dpr; // under the descenders, above the 1-px gap
-    let x = 0;
-    while (x < c.width) {
-      const fill = rgb(at(x, fillY));
-      let end = x;
-      while (end < c.width && rgb(at(end, fillY)) === fill) end++;
-      if (fill !== background && end - x >= 24 * dpr) {
-        fills.add(fill);
-        const fillLum = lum(at(x, fillY));
-        let best = 1;
-        for (let y = top + 3 * dpr; y < top + 15 * dpr; y++) for (let px = x; px < end; px++) best = Math.max(best, ratio(lum(at(px, y)), fillLum));
-        if (best > 1.5) {
-          labels++;
-          minContrast = Math.min(minContrast, best);
-        }
-      }
-      x = end;
-    }
-  }
-  return { labels, minContrast: +minContrast.toFixed(2), fills: fills.size };
-}
 
 interface Check {
   name: string;
