@@ -15,7 +15,8 @@ import { startVsCode } from './demo/vscode.mjs';
 import { priorityPrefix } from './priority.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const demo = path.join(root, '.demo');
+// HOTPATH_DEMO_DIR: another folder (the benchmark times a fresh run there, leaving .demo alone).
+const demo = path.resolve(root, process.env.HOTPATH_DEMO_DIR || '.demo');
 const repo = path.join(demo, 'orders-service');
 const cache = path.join(demo, 'profiles');
 const data = path.join(demo, 'service-data');
@@ -67,11 +68,12 @@ function startService() {
 
 const priority = priorityPrefix();
 
-/** Real profiles of a commit's workload, captured once and reused by later runs. */
+/** Real profiles of a commit's workload, captured once and reused by later runs; `reused` says which. */
 function profilesOf(commit) {
   const dir = path.join(cache, commit.hash);
   const done = path.join(dir, 'complete');
-  if (!fs.existsSync(done)) {
+  const reused = fs.existsSync(done);
+  if (!reused) {
     fs.rmSync(dir, { recursive: true, force: true });
     execFileSync('git', ['-C', repo, 'checkout', '-q', commit.hash]);
     for (let k = 0; k < PER_COMMIT; k++) {
@@ -81,10 +83,11 @@ function profilesOf(commit) {
     }
     fs.writeFileSync(done, '');
   }
-  return Array.from({ length: PER_COMMIT }, (_, k) => {
+  const files = Array.from({ length: PER_COMMIT }, (_, k) => {
     const out = path.join(dir, String(k));
     return path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.cpuprofile')));
   });
+  return { files, reused };
 }
 
 async function main() {
@@ -104,22 +107,22 @@ async function main() {
     const t0 = Date.parse('2026-06-01T00:00:00Z');
     let window = 0;
     for (const [i, commit] of commits.entries()) {
-      const files = profilesOf(commit);
+      const { files, reused } = profilesOf(commit);
       await post(`${service.url}/api/v1/events`, JSON.stringify({ events: [{ service: 'orders-service', commit: commit.hash, time: t0 + window * 60_000 }] }), 'application/json');
       for (const file of files) {
         const q = new URLSearchParams({ service: 'orders-service', commit: commit.hash, time: String(t0 + window * 60_000), version: `deploy-${i + 1}` });
         await post(`${service.url}/api/v1/profiles?${q}`, fs.readFileSync(file), 'application/octet-stream');
         window++;
       }
-      const line = `      deploy ${String(i + 1).padStart(2)}/${COMMITS} ${commit.hash.slice(0, 8)} ${commit.subject.padEnd(56).slice(0, 56)} ${elapsed()}`;
+      const line = `      deploy ${String(i + 1).padStart(2)}/${COMMITS} ${commit.hash.slice(0, 8)} ${commit.subject.padEnd(50).slice(0, 50)} ${reused ? 'reused  ' : 'captured'} ${elapsed()}`;
       if (process.stdout.isTTY) process.stdout.write(`\r${line}${i + 1 === COMMITS ? '\n' : ''}`);
       else console.log(line);
     }
     execFileSync('git', ['-C', repo, 'checkout', '-q', 'main']);
     // Two of them in the workspace, to open and compare in VS Code.
     fs.mkdirSync(path.join(repo, 'profiles'), { recursive: true });
-    fs.copyFileSync(profilesOf(commits[REGRESSION - 1])[0], path.join(repo, 'profiles', 'before.cpuprofile'));
-    fs.copyFileSync(profilesOf(commits[commits.length - 1])[0], path.join(repo, 'profiles', 'after.cpuprofile'));
+    fs.copyFileSync(profilesOf(commits[REGRESSION - 1]).files[0], path.join(repo, 'profiles', 'before.cpuprofile'));
+    fs.copyFileSync(profilesOf(commits[commits.length - 1]).files[0], path.join(repo, 'profiles', 'after.cpuprofile'));
 
     step(4, 'What the service found, why, the fix, and its measured effect');
     const { regressions, filtered } = await (await fetch(`${service.url}/api/v1/regressions?service=orders-service`)).json();
@@ -149,7 +152,7 @@ async function main() {
       note(`  ${rank + 1}. ${s.sha.slice(0, 8)} ${s.subject} (score ${Number(s.score).toFixed(2)}): ${why}`);
     }
 
-    const after = profilesOf(commits[commits.length - 1])[0];
+    const after = profilesOf(commits[commits.length - 1]).files[0];
     const whyJson = JSON.parse(hotpath(['why', '--profile', after, '--workspace', repo, '--function', headline.function.name, '--json']));
     console.log('');
     console.log(hotpath(['why', '--profile', after, '--workspace', repo, '--function', headline.function.name]).replace(/^/gm, '      '));

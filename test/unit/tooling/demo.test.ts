@@ -21,4 +21,14 @@ describe('npm run demo (scripts/demo.mjs)', function () {
     assert.match(out, /verdict {4}faster/);
     assert.match(out, /code --install-extension hotpath-\d+\.\d+\.\d+\.vsix/);
   });
+
+  it('reuses the repository and every profile on a second run, and tells the same story', () => {
+    const again = spawnSync(process.execPath, [path.join(root, 'scripts', 'demo.mjs')], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const out = again.stdout + again.stderr;
+    assert.equal(again.status, 0, out);
+    const deploys = out.split('\n').filter((l) => /^\s+deploy +\d+\/20 /.test(l));
+    assert.equal(deploys.length, 20, out);
+    assert.deepEqual(deploys.filter((l) => !/ reused /.test(l)), [], 'every deploy reuses its captured profiles');
+    assert.match(out, /1 regression open:\n\s+- markVipOrders: /);
+  });
 });
