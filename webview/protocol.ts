@@ -8,6 +8,7 @@
  * too and turned into typed arrays, so a host that JSON-encodes still works.
  */
 import { z } from 'zod';
+import { parseWith, type Parsed } from './messages';
 
 const weightUnit = z.enum(['samples', 'nanoseconds', 'microseconds', 'milliseconds', 'seconds', 'bytes', 'objects', 'count']);
 
@@ -132,24 +133,6 @@ export const toHostSchemas = {
 
 export type ToWebview = { [K in keyof typeof toWebviewSchemas]: z.output<(typeof toWebviewSchemas)[K]> }[keyof typeof toWebviewSchemas];
 export type ToHost = { [K in keyof typeof toHostSchemas]: z.output<(typeof toHostSchemas)[K]> }[keyof typeof toHostSchemas];
-
-export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T>(schemas: Record<string, z.ZodType>, raw: unknown): Parsed<T> {
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') {
-    return { ok: false, error: 'message has no string "type"' };
-  }
-  const type = (raw as { type: string }).type;
-  const schema = Object.prototype.hasOwnProperty.call(schemas, type) ? schemas[type] : undefined;
-  if (!schema) return { ok: false, error: `unknown message type "${type}"` };
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue.path.length ? issue.path.join('.') : '(message)';
-    return { ok: false, error: `malformed "${type}" message: ${path}: ${issue.message}` };
-  }
-  return { ok: true, message: result.data as T };
-}
 
 /** Validates a message received by the webview. */
 export function parseToWebview(raw: unknown): Parsed<ToWebview> {

@@ -5,6 +5,7 @@
  * neither Node nor vscode.
  */
 import { z } from 'zod';
+import { parseWith, type Parsed } from '../messages';
 
 export const cardStatusSchema = z.enum(['proposed', 'stale', 'applying', 'applied', 'verifying', 'verified', 'discarded', 'failed']);
 export type CardStatus = z.infer<typeof cardStatusSchema>;
@@ -81,21 +82,6 @@ export const toChatHostSchemas = {
 
 export type ToChatWebview = { [K in keyof typeof toChatWebviewSchemas]: z.output<(typeof toChatWebviewSchemas)[K]> }[keyof typeof toChatWebviewSchemas];
 export type ToChatHost = { [K in keyof typeof toChatHostSchemas]: z.output<(typeof toChatHostSchemas)[K]> }[keyof typeof toChatHostSchemas];
-
-export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T>(schemas: Record<string, z.ZodType>, raw: unknown): Parsed<T> {
-  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string') return { ok: false, error: 'message has no string "type"' };
-  const schema = Object.prototype.hasOwnProperty.call(schemas, type) ? schemas[type] : undefined;
-  if (!schema) return { ok: false, error: `unknown message type "${type}"` };
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
-    return { ok: false, error: `malformed "${type}" message: ${issues}` };
-  }
-  return { ok: true, message: result.data as T };
-}
 
 export function parseToChatWebview(raw: unknown): Parsed<ToChatWebview> {
   return parseWith(toChatWebviewSchemas, raw);

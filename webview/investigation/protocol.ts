@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { wireProfileSchema } from '../protocol';
+import { parseWith, type Parsed } from '../messages';
 
 const float64s = z
   .union([z.custom<Float64Array>((v) => v instanceof Float64Array, 'expected a Float64Array'), z.array(z.number())])
@@ -81,21 +82,6 @@ export const toHostSchemas = {
 
 export type ToPanel = { [K in keyof typeof toPanelSchemas]: z.output<(typeof toPanelSchemas)[K]> }[keyof typeof toPanelSchemas];
 export type PanelToHost = { [K in keyof typeof toHostSchemas]: z.output<(typeof toHostSchemas)[K]> }[keyof typeof toHostSchemas];
-
-export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T>(schemas: Record<string, z.ZodType>, raw: unknown): Parsed<T> {
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') return { ok: false, error: 'message has no string "type"' };
-  const type = (raw as { type: string }).type;
-  const schema = Object.prototype.hasOwnProperty.call(schemas, type) ? schemas[type] : undefined;
-  if (!schema) return { ok: false, error: `unknown message type "${type}"` };
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    return { ok: false, error: `malformed "${type}" message: ${issue.path.length ? issue.path.join('.') : '(message)'}: ${issue.message}` };
-  }
-  return { ok: true, message: result.data as T };
-}
 
 export const parseToPanel = (raw: unknown): Parsed<ToPanel> => parseWith<ToPanel>(toPanelSchemas, raw);
 export const parsePanelToHost = (raw: unknown): Parsed<PanelToHost> => parseWith<PanelToHost>(toHostSchemas, raw);

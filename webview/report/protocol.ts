@@ -4,6 +4,7 @@
  * unknown or malformed ones are logged and ignored by the receiver.
  */
 import { z } from 'zod';
+import { parseWith, type Parsed } from '../messages';
 
 const pointSchema = z.object({
   time: z.number(),
@@ -64,21 +65,6 @@ export const toHostSchemas = {
 
 export type ToReport = { [K in keyof typeof toReportSchemas]: z.output<(typeof toReportSchemas)[K]> }[keyof typeof toReportSchemas];
 export type ReportToHost = { [K in keyof typeof toHostSchemas]: z.output<(typeof toHostSchemas)[K]> }[keyof typeof toHostSchemas];
-
-export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
-
-function parseWith<T>(schemas: Record<string, z.ZodType>, raw: unknown): Parsed<T> {
-  if (typeof raw !== 'object' || raw === null || typeof (raw as { type?: unknown }).type !== 'string') return { ok: false, error: 'message has no string "type"' };
-  const type = (raw as { type: string }).type;
-  const schema = Object.prototype.hasOwnProperty.call(schemas, type) ? schemas[type] : undefined;
-  if (!schema) return { ok: false, error: `unknown message type "${type}"` };
-  const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    return { ok: false, error: `malformed "${type}" message: ${issue.path.length ? issue.path.join('.') : '(message)'}: ${issue.message}` };
-  }
-  return { ok: true, message: result.data as T };
-}
 
 export const parseToReport = (raw: unknown): Parsed<ToReport> => parseWith<ToReport>(toReportSchemas, raw);
 export const parseReportToHost = (raw: unknown): Parsed<ReportToHost> => parseWith<ReportToHost>(toHostSchemas, raw);

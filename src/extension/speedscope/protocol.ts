@@ -3,6 +3,7 @@
  * zod schema per direction; anything else is logged and ignored.
  */
 import { z } from 'zod';
+import type { Parsed } from '../../../webview/messages';
 
 export const toSpeedscopeSchema = z.object({
   type: z.literal('load'),
@@ -22,8 +23,6 @@ export const fromSpeedscopeSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failed'), message: z.string() }),
 ]);
 export type FromSpeedscope = z.infer<typeof fromSpeedscopeSchema>;
-
-export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown): Parsed<T> {
   const r = schema.safeParse(raw);
