@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
 import { createPullRequest, PullRequestError, type PullRequestResult } from '../../core/pr/pr';
 import { BenchmarkError, verifyPatch, type VerifyReport } from '../../core/verify/verify';
 import { CliError, type CliCommand } from '../command';
+import { benchAndPatch } from './verify';
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
@@ -24,17 +24,7 @@ export const prCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
-    const bench = values.bench as string | undefined;
-    const patchFile = values.patch as string | undefined;
-    if (!bench) throw new CliError('--bench "CMD" is required (the command whose wall time proves the fix)');
-    if (!patchFile) throw new CliError('--patch FILE.diff is required (a unified diff, as `git diff` writes)');
-    let patch: string;
-    try {
-      patch = fs.readFileSync(patchFile, 'utf8');
-    } catch {
-      throw new CliError('cannot read the patch file', { file: patchFile });
-    }
-    if (!/^(diff --git|--- |@@ )/m.test(patch)) throw new CliError('not a unified diff (no "diff --git", "---" or "@@" lines)', { file: patchFile });
+    const { bench, patch } = benchAndPatch(values, 'the command whose wall time proves the fix');
     const runsRaw = values.runs as string | undefined;
     const maxRuns = runsRaw === undefined ? 30 : Number(runsRaw);
     if (!Number.isInteger(maxRuns) || maxRuns < 1) throw new CliError(`--runs expects a whole number ≥ 1, got "${runsRaw}"`);

@@ -19,17 +19,7 @@ export const verifyCommand: CliCommand = {
     json: { type: 'boolean' },
   },
   async run({ values }, io) {
-    const bench = values.bench as string | undefined;
-    const patchFile = values.patch as string | undefined;
-    if (!bench) throw new CliError('--bench "CMD" is required (the command whose wall time is measured)');
-    if (!patchFile) throw new CliError('--patch FILE.diff is required (a unified diff, as `git diff` writes)');
-    let patch: string;
-    try {
-      patch = fs.readFileSync(patchFile, 'utf8');
-    } catch {
-      throw new CliError('cannot read the patch file', { file: patchFile });
-    }
-    if (!/^(diff --git|--- |@@ )/m.test(patch)) throw new CliError('not a unified diff (no "diff --git", "---" or "@@" lines)', { file: patchFile });
+    const { bench, patch } = benchAndPatch(values, 'the command whose wall time is measured');
     const int = (name: string, fallback: number) => {
       const raw = values[name] as string | undefined;
       if (raw === undefined) return fallback;
@@ -70,3 +60,19 @@ export const verifyCommand: CliCommand = {
     return 0;
   },
 };
+
+/** `--bench` and `--patch` as `verify` and `pr` take them: both required, the patch a readable unified diff. */
+export function benchAndPatch(values: Record<string, unknown>, benchIs: string): { bench: string; patch: string; patchFile: string } {
+  const bench = values.bench as string | undefined;
+  const patchFile = values.patch as string | undefined;
+  if (!bench) throw new CliError(`--bench "CMD" is required (${benchIs})`);
+  if (!patchFile) throw new CliError('--patch FILE.diff is required (a unified diff, as `git diff` writes)');
+  let patch: string;
+  try {
+    patch = fs.readFileSync(patchFile, 'utf8');
+  } catch {
+    throw new CliError('cannot read the patch file', { file: patchFile });
+  }
+  if (!/^(diff --git|--- |@@ )/m.test(patch)) throw new CliError('not a unified diff (no "diff --git", "---" or "@@" lines)', { file: patchFile });
+  return { bench, patch, patchFile };
+}
