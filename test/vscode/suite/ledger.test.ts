@@ -4,20 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createEditProposal } from '../../../src/core/edits/proposal';
 import type { LedgerState } from '../../../src/extension/ledger/ledger';
+import { until } from './poll';
 
 const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const state = () => vscode.commands.executeCommand<LedgerState>('hotpath.ledger.state');
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await state())}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000) => until(what, probe, state, ms);
 
 const fix = (id: string, time: number, skill: string | undefined, cpuShare: number, relativeChange: number) => ({
   kind: 'fix', id, time, ...(skill ? { skill } : {}), function: 'parseRows', file: 'src/csv.js', line: 3, relativeChange, ci: [relativeChange - 0.05, relativeChange + 0.05], verdict: 'faster', cpuShare, proposer: 'engine',
@@ -57,7 +50,7 @@ describe('Hotpath efficiency ledger in a real VS Code', function () {
   it('the Efficiency Report renders the totals of the workspace ledger, skipping the corrupt line', async () => {
     assert.equal((await state()).source, path.join('.hotpath', 'ledger.jsonl'));
     await vscode.commands.executeCommand('hotpath.efficiencyReport');
-    const r = await until('the report to render', async () => (await state()).rendered.at(-1));
+    const r = await waitFor('the report to render', async () => (await state()).rendered.at(-1));
     assert.equal(r.fixes, 2);
     assert.equal(r.regressionsResolved, 1);
     assert.equal(r.skillShare, 0.5);
@@ -75,7 +68,7 @@ describe('Hotpath efficiency ledger in a real VS Code', function () {
     const regression = { id: 2, service: 'api', function: { name: 'parse', file: 'p.js', line: 1 }, detectedAt: T0, acknowledgedAt: null, fixedAt: T0 + 4 * HOUR, evidence: { changePoint: { absoluteChange: 0.05, relativeChange: 0.4 } } };
     assert.equal(await vscode.commands.executeCommand('hotpath.ledger.recordResolvedRegression', regression), true);
     assert.equal(await vscode.commands.executeCommand('hotpath.ledger.recordResolvedRegression', regression), false, 'once only');
-    const r = await until('the report to refresh', async () => (await state()).rendered.slice(before).find((x) => x.regressionsResolved === 2));
+    const r = await waitFor('the report to refresh', async () => (await state()).rendered.slice(before).find((x) => x.regressionsResolved === 2));
     assert.equal(r.medianTimeToMitigateMs, 3 * HOUR);
 
     const text = 'function pick(orders, ids) {\n  const out = [];\n  for (const o of orders) {\n    if (ids.includes(o.id)) out.push(o);\n  }\n  return out;\n}\n';

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { ServiceClient } from '../../../src/extension/service/client';
 import { startLocalService, type LocalService } from '../../../src/extension/service/localService';
 import type { RegressionsState } from '../../../src/extension/regressions/regressions';
+import { until } from './poll';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const MIN = 60_000;
@@ -52,15 +53,7 @@ function makeRepo(dir: string): string[] {
 
 const state = () => vscode.commands.executeCommand<RegressionsState>('hotpath.regressions.state');
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await state())}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, ms = 45_000) => until(what, probe, state, ms);
 
 describe('Hotpath regressions in a real VS Code', function () {
   this.timeout(120_000);
@@ -83,7 +76,7 @@ describe('Hotpath regressions in a real VS Code', function () {
   });
 
   it('starts its own service when no URL is configured', async () => {
-    const s = await until('the local service', async () => {
+    const s = await waitFor('the local service', async () => {
       const st = await state();
       return st.connection === 'ready' && st.stream === 'connected' ? st : undefined;
     });
@@ -94,7 +87,7 @@ describe('Hotpath regressions in a real VS Code', function () {
     await vscode.commands.executeCommand('hotpath.setServiceToken', service.token);
     await vscode.workspace.getConfiguration('hotpath.service').update('url', service.url, vscode.ConfigurationTarget.Global);
     // Connected to the test's service: a reconnect after the setting change, then the stream.
-    await until('the stream of the configured service', async () => {
+    await waitFor('the stream of the configured service', async () => {
       const st = await state();
       const health = await new ServiceClient({ url: service.url, token: service.token }).health();
       return st.connection === 'ready' && st.stream === 'connected' && health.streams >= 1 ? st : undefined;
@@ -113,7 +106,7 @@ describe('Hotpath regressions in a real VS Code', function () {
     }
     assert.equal(ids.length, 1);
 
-    const shown = await until('the notification', async () => (await state()).notified[0]);
+    const shown = await waitFor('the notification', async () => (await state()).notified[0]);
     assert.match(shown, /^parseConfig \+[23]\.\d% CPU since deploy r[12] \(commit [0-9a-f]{7} by Ada Lovelace\)$/);
     const r = await client.regression(ids[0]);
     const suspects = (r.evidence.suspects as { sha: string }[]).map((x) => x.sha);
@@ -125,7 +118,7 @@ describe('Hotpath regressions in a real VS Code', function () {
     assert.equal(s.open[0].headline, shown);
 
     await vscode.commands.executeCommand('hotpath.investigateRegression', ids[0]);
-    const report = await until('the panel to render the timeline and the flame graph', async () => (await state()).rendered.find((r) => r.regression === ids[0] && r.rectangles > 0));
+    const report = await waitFor('the panel to render the timeline and the flame graph', async () => (await state()).rendered.find((r) => r.regression === ids[0] && r.rectangles > 0));
     assert.equal(report.points, 40, 'one point per profile window');
     assert.equal(report.markers, 2, 'two deploy markers');
     assert.ok(report.rectangles >= 4, `rectangles: ${report.rectangles}`);
@@ -142,7 +135,7 @@ describe('Hotpath regressions in a real VS Code', function () {
     if (results && fs.existsSync(artifacts)) {
       fs.rmSync(`${shot}.done`, { force: true });
       fs.writeFileSync(path.join(path.dirname(results), 'screenshot-request.json'), JSON.stringify({ path: shot }));
-      await until('the screenshot', async () => (fs.existsSync(`${shot}.done`) ? true : undefined), 15_000);
+      await waitFor('the screenshot', async () => (fs.existsSync(`${shot}.done`) ? true : undefined), 15_000);
       fs.rmSync(`${shot}.done`, { force: true });
       if (fs.statSync(shot).size > 0) fs.copyFileSync(shot, path.join(ext().extensionPath, 'media', 'investigation.png'));
     }
