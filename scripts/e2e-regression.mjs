@@ -190,7 +190,7 @@ try {
       await post(`${url}/api/v1/profiles?${q}`, fs.readFileSync(file), { 'content-type': 'application/octet-stream' });
     }
   }
-  const { regressions } = await (await fetch(`${url}/api/v1/regressions?service=e2e-service`)).json();
+  const { regressions, filtered } = await (await fetch(`${url}/api/v1/regressions?service=e2e-service`)).json();
   const found = regressions.map((r) => ({
     id: r.id,
     function: r.function.name,
@@ -209,7 +209,10 @@ try {
     // The regression's commit range (last good → first bad window, widened by the location uncertainty) holds the bad commit.
     badCommitInRange: found.length === 1 && found[0].suspects.some((x) => x.sha === shas[bad]),
   };
-  summary = { ok: Object.values(checks).every(Boolean), checks, priority: priority.join(' ') || 'normal', badCommit: shas[bad], firstBadWindow: bad * perCommit, windows: window, seconds: (Date.now() - started) / 1000, regressions: found, work };
+  summary = { ok: Object.values(checks).every(Boolean), checks, priority: priority.join(' ') || 'normal', badCommit: shas[bad], firstBadWindow: bad * perCommit, windows: window, seconds: (Date.now() - started) / 1000, regressions: found,
+    // What the filters explained away: when a check fails, this says whether the step was seen at all.
+    filtered: filtered.map((f) => ({ function: f.function, index: f.index, reason: f.reason, evidence: f.evidence })),
+    work };
 } finally {
   // Waiting for an 'exit' that already happened would leave this await unsettled (exit 13, the error lost).
   if (server.exitCode === null && server.signalCode === null) {

@@ -6,7 +6,7 @@
  */
 import { type ChangePoint, type SignificanceTest } from './changepoints';
 import { incompleteBeta, mannWhitneyPValue, median, momentsOf, studentPValue } from './stats';
-import { type SeriesSet } from './series';
+import { isCallerOf, type SeriesSet } from './series';
 
 export type FilterReason = 'went-away' | 'cost-shift' | 'rest-got-cheaper' | 'seasonal' | 'outlier';
 
@@ -173,30 +173,65 @@ export function costShift(set: SeriesSet, fn: string, cp: ChangePoint): FilterVe
 }
 
 /**
- * The rest got cheaper: `fn`'s share rose because the windows' total weight fell (another
- * function got faster), while `fn`'s own weight per window rose by less than half as much as
- * its share. A share is the function's weight over everyone's, so it moves when either does;
- * only the numerator is this function's doing. Needs the windows' totals (`SeriesSet.totals`),
- * in the same terms as the series (`totals[i]` × share = the function's weight in window i).
+ * The rest got cheaper: `fn`'s share rose because something else got faster, not because `fn`
+ * costs more. A share is a function's weight over everyone's. When `fn` alone costs more, every
+ * function outside it (not its callees, whose self weight is inside `fn`'s) keeps its weight,
+ * so its share falls by the same factor as the outside as a whole, (1 − after) / (1 − before).
+ * When another function got cheaper, the unchanged functions' shares rise by the same factor as
+ * `fn`'s. Each outside function (and the untracked rest outside `fn`, as one) votes, with its
+ * self share before the change, for the prediction its own change lies within a third of their
+ * distance of; one that fits neither changed itself and does not vote (the function that got
+ * cheaper, typically). Filtered when more weight fits "the rest got cheaper".
+ *
+ * Judged on shares only, so a machine that runs everything faster or slower (which moves the
+ * windows' total weight, not the ratios) decides nothing.
  */
 export function restGotCheaper(set: SeriesSet, fn: string, cp: ChangePoint): FilterVerdict | undefined {
-  const totals = set.totals;
   const series = set.functions.get(fn);
-  if (!totals || !series || !(cp.absoluteChange > 0) || !(cp.before > 0)) return undefined;
+  if (!series || !(cp.absoluteChange > 0) || !(cp.before > 0) || !(cp.after < 1)) return undefined;
   const from = cp.index - cp.beforeCount;
   const to = cp.index + cp.afterCount;
-  const totalBefore = momentsOf(totals, from, cp.index).mean;
-  const totalChange = momentsOf(totals, cp.index, to).mean / totalBefore - 1;
-  if (!(totalChange < 0)) return undefined;
-  const weights = series.inclusive.map((share, i) => share * totals[i]);
-  const weightBefore = momentsOf(weights, from, cp.index).mean;
-  if (!(weightBefore > 0)) return undefined;
-  const weightChange = momentsOf(weights, cp.index, to).mean / weightBefore - 1;
-  const shareChange = cp.after / cp.before - 1;
-  if (weightChange >= 0.5 * shareChange) return undefined;
+  const rise = Math.log(cp.after / cp.before);
+  const fell = Math.log((1 - cp.after) / (1 - cp.before));
+  const apart = rise - fell;
+  // The untracked weight outside fn, per window: 1 − fn's share − the outside functions' self shares.
+  const untracked = series.inclusive.map((share) => 1 - share);
+  const voters: { name: string; weight: number; change: number }[] = [];
+  const vote = (name: string, values: readonly number[]) => {
+    const before = momentsOf(values, from, cp.index).mean;
+    const after = momentsOf(values, cp.index, to).mean;
+    if (before > 0 && after > 0) voters.push({ name, weight: before, change: Math.log(after / before) });
+  };
+  for (const [name, other] of set.functions) {
+    if (name === fn || isCallerOf(set.callers, fn, name)) continue;
+    for (let i = from; i < to; i++) untracked[i] -= other.self[i];
+    vote(name, other.self);
+  }
+  if (momentsOf(untracked, from, cp.index).mean > 0.01) vote('the untracked rest', untracked);
+  let sided = 0;
+  let against = 0;
+  const unchanged: string[] = [];
+  let cheaper: { name: string; weight: number; change: number } | undefined;
+  for (const v of voters) {
+    if (Math.abs(v.change - rise) < apart / 3) {
+      sided += v.weight;
+      unchanged.push(`${v.name} ${signedPct(Math.exp(v.change) - 1)}`);
+    } else if (Math.abs(v.change - fell) < apart / 3) against += v.weight;
+    else if (v.change < fell && (!cheaper || v.change * v.weight < cheaper.change * cheaper.weight)) cheaper = v;
+  }
+  if (!(sided > against)) return undefined;
+  let total = '';
+  if (set.totals) {
+    const before = momentsOf(set.totals, from, cp.index).mean;
+    if (before > 0) total = `; total weight per window ${signedPct(momentsOf(set.totals, cp.index, to).mean / before - 1)}`;
+  }
   return {
     reason: 'rest-got-cheaper',
-    evidence: `${fn}'s share rose by ${signedPct(shareChange)} because the rest got cheaper (total weight per window ${signedPct(totalChange)}); its own weight per window moved ${signedPct(weightChange)}`,
+    evidence:
+      `${fn}'s share rose by ${signedPct(cp.after / cp.before - 1)} because the rest got cheaper: unrelated functions holding ` +
+      `${(sided * 100).toFixed(1)}% of the profile rose with it (${unchanged.slice(0, 3).join(', ')}) instead of falling ${signedPct(Math.exp(fell) - 1)}` +
+      (cheaper ? `, while ${cheaper.name}'s fell ${signedPct(Math.exp(cheaper.change) - 1)}` : '') +
+      total,
   };
 }
 

@@ -88,11 +88,11 @@ function peak(values: number[]): number {
  * regression, not several.
  */
 export function areRelated(callers: ReadonlyMap<string, ReadonlySet<string>>, a: string, b: string, maxDepth = 8): boolean {
-  return reaches(callers, a, b, maxDepth) || reaches(callers, b, a, maxDepth);
+  return isCallerOf(callers, a, b, maxDepth) || isCallerOf(callers, b, a, maxDepth);
 }
 
 /** Whether `ancestor` is among the callers of `fn`, within `maxDepth` levels. */
-function reaches(callers: ReadonlyMap<string, ReadonlySet<string>>, ancestor: string, fn: string, maxDepth: number): boolean {
+export function isCallerOf(callers: ReadonlyMap<string, ReadonlySet<string>>, ancestor: string, fn: string, maxDepth = 8): boolean {
   let frontier = [fn];
   const seen = new Set(frontier);
   for (let depth = 0; depth < maxDepth && frontier.length; depth++) {

@@ -15,6 +15,8 @@ function run(
   wentAway: WentAway[] = [],
   totals: number[] = shares.map(() => 1000),
   inspect: (detection: RegressionDetection) => void = () => undefined,
+  /** The work beside hot in window i (default: one function, rest, holding the other 90%). */
+  others: (i: number, hot: number) => { name: string; share: number }[] = (_, hot) => [{ name: 'rest', share: 0.9 - hot }],
 ): NewRegression[] {
   const store = new SqliteProfileStore(':memory:');
   const detection = new RegressionDetection(store, defaultDetectionOptions);
@@ -28,12 +30,9 @@ function run(
       const functions = [
         { name: 'main', file: 'a.js', line: 1, endLine: 1, inclusive: 1, self: 0.1 },
         { name: 'hot', file: 'a.js', line: 5, endLine: 9, inclusive: noisy[i], self: noisy[i] },
-        { name: 'rest', file: 'b.js', line: 1, endLine: 1, inclusive: 0.9 - noisy[i], self: 0.9 - noisy[i] },
+        ...others(i, noisy[i]).map((o, k) => ({ name: o.name, file: 'b.js', line: 1 + k * 10, endLine: 1 + k * 10, inclusive: o.share, self: o.share })),
       ];
-      const edges: [number, number][] = [
-        [0, 1],
-        [0, 2],
-      ];
+      const edges = functions.slice(1).map((_, k): [number, number] => [0, k + 1]);
       const window = { type: 'cpu', unit: 'samples', totalWeight: totals[i], sampleCount: totals[i], functions, edges };
       const time = 1_000_000 + i * 60_000;
       const { windowIds } = store.addProfile({ meta: { service: 's', time, labels: {}, source: 'api' }, format: 'collapsed', rawGzip: new Uint8Array(), rawSize: 0, windows: [window] });
@@ -61,15 +60,24 @@ describe('service: incremental detection', () => {
   });
 
   it('files a share that rose only because the rest got cheaper as such, not as a regression', () => {
-    // hot keeps its 200 samples per window while the rest falls from 800 to 600: its share goes 0.2 → 0.25.
-    const shares = [...level(40, 0.2), ...level(40, 0.25)];
+    // hot keeps 200 samples per window and other 400 while fast falls from 300 to 100: hot's share goes 0.2 → 0.25 and other's with it.
     const totals = [...level(40, 1000), ...level(40, 800)];
+    const shares = totals.map((t) => 200 / t);
+    const others = (i: number, hot: number) => {
+      const fast = (i < 40 ? 300 : 100) / totals[i];
+      return [
+        { name: 'fast', share: fast },
+        { name: 'other', share: 0.9 - hot - fast },
+      ];
+    };
     let filtered: FilteredChange[] = [];
-    assert.deepEqual(run(shares, undefined, [], totals, (d) => (filtered = d.filteredChanges('s').filter((f) => f.function.startsWith('hot')))), []);
+    assert.deepEqual(run(shares, undefined, [], totals, (d) => (filtered = d.filteredChanges('s').filter((f) => f.function.startsWith('hot'))), others), []);
     assert.equal(filtered[0]?.reason, 'rest-got-cheaper');
-    assert.match(filtered[0].evidence, /share rose by \+2\d\.\d% because the rest got cheaper \(total weight per window -20\.0%\)/);
-    // The same share rise with the total unchanged is hot's own doing.
+    assert.match(filtered[0].evidence, /share rose by \+2\d\.\d% because the rest got cheaper: .*other .*\+[23]\d\.\d%.*while fast .*fell -[56]\d\.\d%; total weight per window -20\.0%/);
+    // The same share rise with the rest falling alike is hot's own doing, even when the whole
+    // machine got faster at the same time (the total fell, hot's weight barely moved).
     assert.equal(run(shares).length, 1);
+    assert.equal(run(shares, undefined, [], totals).length, 1);
   });
 
   it('stays quiet on noise and on a spike that goes away before it is confirmed', () => {
