@@ -256,13 +256,26 @@ function draw(): void {
   fills.length = 0;
   const fillIds = new Map<string, number>();
   let count = 0;
-  for (let i = 0; i < layout.count; i++) {
+  // Callees sit inside their caller's span, one row deeper: a rectangle that is thinner than the
+  // cut-off, beside the screen, or past its deep edge takes its whole subtree with it.
+  const icicle = state.orientation === 'icicle';
+  const skip = layout.end;
+  for (let i = 0; i < layout.count; ) {
     const w = layout.width[i] * scale;
-    if (w < 0.3) continue;
     const x = (layout.x[i] - start) * scale;
-    if (x + w < 0 || x > cssWidth) continue;
+    if (w < 0.3 || x + w < 0 || x > cssWidth) {
+      i = skip[i];
+      continue;
+    }
     const y = rowTop(layout.depth[i]);
-    if (y + ROW < 0 || y > cssHeight) continue;
+    if (icicle ? y > cssHeight : y + ROW < 0) {
+      i = skip[i];
+      continue;
+    }
+    if (y + ROW < 0 || y > cssHeight) {
+      i++;
+      continue;
+    }
     const frame = frames[layout.node[i]];
     const c = colorsFor(frame, layout.node[i]);
     const fill = matched && !matched[frame] ? c.dim : c.fill;
@@ -273,6 +286,7 @@ function draw(): void {
     }
     visible[count] = i;
     colour[count++] = id;
+    i++;
   }
   // Counting sort of the visible rectangles by colour.
   const starts = new Int32Array(fills.length + 1);

@@ -56,20 +56,40 @@ async function runMocha(page, extensionDir, testsModule) {
     };
   }, { extensions: [uri(extensionDir)], extensionTestsPath: uri(testsModule) });
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(workspace)}`);
-  // A suite asks for a screenshot of the workbench by writing {"path"} to screenshot-request.json
-  // in this run's sandbox (the workspace's parent); "<path>.done" says the picture is saved.
-  const request = path.join(path.dirname(workspace), 'screenshot-request.json');
-  const shots = setInterval(async () => {
-    if (!fs.existsSync(request)) return;
-    const target = JSON.parse(fs.readFileSync(request, 'utf8')).path;
+  // A suite asks the driver for what only a person (a browser) can do by writing to
+  // driver-request.json in this run's sandbox (the workspace's parent):
+  //   {"path"}          a screenshot of the workbench, saved there (answer: "<path>.done");
+  //   {"click", "answer"} a click on the element `click` selects, in whichever webview frame has it;
+  //   {"text", "answer"}  the text of the element `text` selects, in whichever webview frame has it.
+  // The answer file holds {"error"} or {"text"}.
+  const request = path.join(path.dirname(workspace), 'driver-request.json');
+  let busy = false;
+  const requests = setInterval(async () => {
+    if (busy || !fs.existsSync(request)) return;
+    busy = true;
+    const r = JSON.parse(fs.readFileSync(request, 'utf8'));
     fs.rmSync(request);
-    await page.screenshot({ path: target }).catch((e) => log('screenshot failed:', String(e)));
-    fs.writeFileSync(`${target}.done`, '');
+    const answer = {};
+    try {
+      if (r.click) {
+        const frame = await frameWith(page, r.click, 15000);
+        await frame.locator(r.click).first().click();
+        log('clicked', r.click);
+      } else if (r.text) {
+        const frame = await frameWith(page, r.text, 15000);
+        answer.text = await frame.locator(r.text).first().textContent();
+      } else await page.screenshot({ path: r.path });
+    } catch (e) {
+      answer.error = String(e && e.message || e);
+      log(`driver request ${JSON.stringify(r)} failed:`, answer.error);
+    }
+    fs.writeFileSync(r.answer || `${r.path}.done`, JSON.stringify(answer));
+    busy = false;
   }, 300);
   let timer;
   const code = await Promise.race([exited, new Promise((r) => (timer = setTimeout(() => r('timeout after 240 s'), 240000)))]);
   clearTimeout(timer);
-  clearInterval(shots);
+  clearInterval(requests);
   log('codeAutomationExit ->', code);
   await page.screenshot({ path: path.join(outDir, 'mocha-end.png') });
   return code === 0;

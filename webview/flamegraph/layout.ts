@@ -2,7 +2,9 @@
  * Flame graph geometry from the columnar profile: one rectangle per call-tree node (left-heavy)
  * or per run of consecutive samples sharing a frame (time-ordered). Coordinates are in weight
  * units (x, width) and rows (depth, 0 = outermost frame); the renderer maps them to pixels, so
- * zooming never recomputes the layout.
+ * zooming never recomputes the layout. Rectangles come in depth-first pre-order, a frame before
+ * its callees, so every rectangle's callees are the run up to its `end`: the renderer skips a
+ * whole subtree that is off screen or thinner than a pixel in one step.
  */
 import type { WireProfile } from '../protocol';
 
@@ -19,6 +21,8 @@ export interface FlameLayout {
   depth: Int32Array;
   /** Call-tree node each rectangle stands for. */
   node: Int32Array;
+  /** Index just past the last rectangle nested under rectangle i (its subtree is i .. end[i]). */
+  end: Int32Array;
   /** Sum of all widths on row 0: the full extent of the x axis. */
   extent: number;
   /** Number of rows. */
@@ -61,27 +65,47 @@ export function leftHeavyLayout(profile: WireProfile): FlameLayout {
   let count = 0;
   let rows = 0;
   const nodeX = new Float64Array(n);
-  // an explicit stack: deep recursive profiles would overflow the JS call stack
-  const stack: number[] = [0];
-  while (stack.length) {
-    const parent = stack.pop()!;
-    const kids = Array.from(child.subarray(start[parent], start[parent + 1]));
+  // An explicit stack (deep recursive profiles would overflow the JS call stack). Children are
+  // pushed lightest first so the heaviest is emitted next: depth-first pre-order, left to right.
+  const stack: number[] = [];
+  const pushChildren = (parent: number) => {
+    const kids = Array.from(child.subarray(start[parent], start[parent + 1])).filter((k) => total[k] > 0);
     kids.sort((a, b) => total[b] - total[a] || a - b);
     let cursor = nodeX[parent];
     for (const k of kids) {
-      if (!(total[k] > 0)) continue;
       nodeX[k] = cursor;
-      x[count] = cursor;
-      width[count] = total[k];
-      depth[count] = depths[k];
-      node[count] = k;
-      count++;
-      if (depths[k] + 1 > rows) rows = depths[k] + 1;
       cursor += total[k];
-      stack.push(k);
     }
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  };
+  pushChildren(0);
+  while (stack.length) {
+    const k = stack.pop()!;
+    x[count] = nodeX[k];
+    width[count] = total[k];
+    depth[count] = depths[k];
+    node[count] = k;
+    count++;
+    if (depths[k] + 1 > rows) rows = depths[k] + 1;
+    pushChildren(k);
   }
-  return { count, x: x.slice(0, count), width: width.slice(0, count), depth: depth.slice(0, count), node: node.slice(0, count), extent: total[0], rows };
+  const d = depth.slice(0, count);
+  return { count, x: x.slice(0, count), width: width.slice(0, count), depth: d, node: node.slice(0, count), end: subtreeEnds(d), extent: total[0], rows };
+}
+
+/** For rectangles in pre-order with these depths: the index just past each one's subtree. */
+export function subtreeEnds(depth: Int32Array): Int32Array {
+  const n = depth.length;
+  const end = new Int32Array(n);
+  // open[k] = a rectangle whose subtree is still running, deepest last
+  const open = new Int32Array(n);
+  let top = 0;
+  for (let i = 0; i < n; i++) {
+    while (top > 0 && depth[open[top - 1]] >= depth[i]) end[open[--top]] = i;
+    open[top++] = i;
+  }
+  while (top > 0) end[open[--top]] = n;
+  return end;
 }
 
 /**
@@ -139,13 +163,18 @@ export function timeOrderedLayout(profile: WireProfile): FlameLayout | undefined
     if (path.length > rows) rows = path.length;
     cursor += w;
   }
-  return { count, x: x.slice(0, count), width: width.slice(0, count), depth: depth.slice(0, count), node: node.slice(0, count), extent: cursor, rows };
+  const d = depth.slice(0, count);
+  return { count, x: x.slice(0, count), width: width.slice(0, count), depth: d, node: node.slice(0, count), end: subtreeEnds(d), extent: cursor, rows };
 }
 
 /** The rectangle under a point given in layout units (x) and rows, or -1. */
 export function hitTest(layout: FlameLayout, x: number, row: number): number {
-  for (let i = 0; i < layout.count; i++) {
-    if (layout.depth[i] === row && x >= layout.x[i] && x < layout.x[i] + layout.width[i]) return i;
+  // Down the one path whose spans hold x: a rectangle that does not hold it skips its subtree.
+  for (let i = 0; i < layout.count; ) {
+    if (x >= layout.x[i] && x < layout.x[i] + layout.width[i]) {
+      if (layout.depth[i] === row) return i;
+      i = layout.depth[i] < row ? i + 1 : layout.end[i];
+    } else i = layout.end[i];
   }
   return -1;
 }

@@ -59,6 +59,7 @@ function build(data: Investigation): void {
     ['fixed', 'Mark fixed'],
   ] as const) {
     const b = el('button', { text: label });
+    b.dataset.status = status;
     b.addEventListener('click', () => post({ type: 'status/set', status }));
     buttons.append(b);
   }

@@ -33,6 +33,11 @@ export interface HotTarget {
    */
   callPath?: { names: string[]; percent: number; skipped: number };
   findings: WeightedFinding[];
+  /**
+   * Lines the function moved by since the profile was recorded (the file was edited): the
+   * profile's lines plus this are the current file's. 0 when it is where the profile says.
+   */
+  moved?: number;
 }
 
 export interface Analysis {
@@ -159,9 +164,24 @@ async function examine(
     })();
     cache.set(place.file, entry);
   }
-  const { ranges, findings, lines } = await entry;
-  const range = enclosingFunction(ranges, place.line) ?? ranges.find((r) => r.startLine === place.line);
+  const { ranges, findings, lines: recorded } = await entry;
+  let range = enclosingFunction(ranges, place.line) ?? ranges.find((r) => r.startLine === place.line);
+  // The file was edited since the profile: the function is no longer at the profile's line, but
+  // one function of that name is elsewhere; the profile's lines move with it.
+  let moved = 0;
+  if (range?.name !== fn.name) {
+    const named = ranges.filter((r) => r.name === fn.name);
+    if (named.length === 1) {
+      moved = named[0].startLine - place.line;
+      range = named[0];
+    }
+  }
   target.range = range;
+  if (moved) {
+    target.moved = moved;
+    target.line = place.line + moved;
+  }
+  const lines = moved ? recorded.map((l) => ({ ...l, line: l.line + moved })) : recorded;
   const inside = (line: number) => (range ? line >= range.startLine && line <= range.endLine : line === place.line);
   const source = text.split('\n');
   target.hotLines = lines

@@ -37,6 +37,7 @@ function renderTarget(t: HotTarget, unit: string): string[] {
     const path = t.callPath.skipped > 0 ? ['…', ...shown] : shown;
     out.push(`It is reached mostly through ${path.join(' → ')} (${pct(t.callPath.percent)}).`);
   }
+  if (t.moved) out.push(`The file changed since this profile was recorded: ${code(t.fn.name)} is ${Math.abs(t.moved)} line${Math.abs(t.moved) === 1 ? '' : 's'} ${t.moved > 0 ? 'lower' : 'higher'} now, and the lines below are where its code is now.`);
   if (t.hotLines.length && t.file) {
     out.push('', '**Costliest lines**');
     for (const l of t.hotLines) out.push(`- ${link(t.file, l.line)}: ${pct(l.selfPercent)} self, ${pct(l.totalPercent)} total — ${code(l.text)}`);

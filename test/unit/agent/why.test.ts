@@ -90,6 +90,28 @@ describe('hotpath why on a project with a real hotspot (node --cpu-prof), then h
     assert.match(why.out, /\+ {4}if \(vipIdsSet\.has\(order\.customerId\)\) \{/);
   });
 
+  it('follows a function that moved since the profile was recorded (lines added above it)', async () => {
+    const file = path.join(dir, 'src', 'report.js');
+    const original = fs.readFileSync(file, 'utf8');
+    try {
+      fs.writeFileSync(file, `// one\n// two\n// three\n${original}`);
+      const why = await cli(['why', '--profile', profile, '--workspace', dir, '--function', 'markVipOrders', '--json']);
+      assert.equal(why.code, 0, why.err);
+      const [top] = JSON.parse(why.out).targets;
+      assert.equal(top.moved, 3);
+      assert.equal(top.line, 13);
+      assert.equal(top.hotLines[0].line, 16, 'the includes() line, where it is now');
+      assert.match(top.hotLines[0].text, /vipIds\.includes/);
+      assert.equal(top.findings[0]?.skill, 'js-linear-lookup-in-loop');
+      assert.equal(top.findings[0].line, 16);
+      assert.ok(top.findings[0].totalPercent > 30, 'the finding keeps the cost of its (moved) line');
+      const text = await cli(['why', '--profile', profile, '--workspace', dir, '--function', 'markVipOrders']);
+      assert.match(text.out, /The file changed since this profile was recorded: `markVipOrders` is 3 lines lower now/);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  });
+
   it('finds the function containing a file:line', async () => {
     const why = await cli(['why', '--profile', profile, '--workspace', dir, '--at', 'src/report.js:15', '--json']);
     assert.equal(JSON.parse(why.out).targets[0].fn.name, 'markVipOrders');

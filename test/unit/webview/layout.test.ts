@@ -65,6 +65,32 @@ describe('flame graph layout', () => {
     assert.equal(hitTest(layout, 11, 0), -1);
   });
 
+  it('orders rectangles depth-first, so each subtree is the run up to its end', () => {
+    // A wider random tree: every rectangle's subtree must be exactly the rectangles inside its span, one row deeper or more.
+    const b = new ProfileBuilder('cpu', 'samples', { timeline: true });
+    const frames = Array.from({ length: 6 }, (_, i) => b.frame({ name: `f${i}` }));
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let t = 0; t < 400; t++) b.appendSample(Array.from({ length: 1 + Math.floor(random() * 6) }, () => frames[Math.floor(random() * 6)]), 1, undefined, t);
+    const p = b.build();
+    for (const layout of [leftHeavyLayout(p), timeOrderedLayout(p)!]) {
+      for (let i = 0; i < layout.count; i++) {
+        const inside = (j: number) => layout.depth[j] > layout.depth[i] && layout.x[j] >= layout.x[i] && layout.x[j] + layout.width[j] <= layout.x[i] + layout.width[i] + 1e-9;
+        for (let j = i + 1; j < layout.end[i]; j++) assert.ok(inside(j), `rectangle ${j} lies in ${i}'s run but not inside it`);
+        for (let j = layout.end[i]; j < layout.count; j++) assert.ok(!inside(j), `rectangle ${j} is inside ${i} but after its end`);
+        for (let j = 0; j < i; j++) assert.ok(!inside(j), `rectangle ${j} is inside ${i} but before it`);
+      }
+      // Hit tests agree with a scan of every rectangle.
+      for (let k = 0; k < 200; k++) {
+        const x = random() * layout.extent;
+        const row = Math.floor(random() * layout.rows);
+        let expected = -1;
+        for (let i = 0; i < layout.count; i++) if (layout.depth[i] === row && x >= layout.x[i] && x < layout.x[i] + layout.width[i]) expected = i;
+        assert.equal(hitTest(layout, x, row), expected);
+      }
+    }
+  });
+
   it('lays out a deep stack without recursion limits', () => {
     const b = new ProfileBuilder('deep', 'samples');
     const stack = Array.from({ length: 20000 }, (_, i) => b.frame({ name: `f${i % 7}`, line: i + 1 }));

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import type { HotpathApi } from '../../../src/extension/extension';
 import type { ChatState, Entry } from '../../../webview/chat/protocol';
 import { ScriptedOpenAIServer, type ScriptedTurn } from '../../support/scripted-openai';
+import * as driver from './driver';
+import { until } from './poll';
 
 const workspace = () => vscode.workspace.workspaceFolders![0].uri;
 const state = async () => (await vscode.commands.executeCommand<ChatState>('hotpath.chat.state'))!;
@@ -159,6 +161,42 @@ describe('Hotpath chat in a real VS Code', () => {
     const before = (await vscode.workspace.openTextDocument(source())).getText();
     await vscode.commands.executeCommand('hotpath.chat.dispatch', { type: 'card', id: card.id, action: 'apply' });
     assert.equal((await vscode.workspace.openTextDocument(source())).getText(), before, 'a stale edit is never applied');
+
+    // Then the card's buttons, clicked in the chat webview. Regenerate: a new proposal against the changed file.
+    await setModel('offline');
+    await vscode.commands.executeCommand('hotpath.openChat');
+    await driver.click(`section.card[data-card="${card.id}"] button[data-action="regenerate"]`);
+    const fresh = await until('a regenerated card', async () => cards(await state()).find((c) => c.id !== card.id && c.card.status === 'proposed'), state);
+    assert.equal(cards(await state()).find((c) => c.id === card.id)?.card.status, 'discarded');
+    assert.equal(fresh.card.startLine, card.card.startLine + 1, 'proposed against the file with the line the user added');
+    // Open diff: VS Code's diff editor, the file as it is on the left, as it would be on the right.
+    await driver.click(`section.card[data-card="${fresh.id}"] button[data-action="openDiff"]`);
+    const diffTab = await until('the diff editor', async () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff), state);
+    const input = diffTab.input as vscode.TabInputTextDiff;
+    assert.equal((await vscode.workspace.openTextDocument(input.original)).getText(), before);
+    assert.match((await vscode.workspace.openTextDocument(input.modified)).getText(), /const SLUGIFY_PATTERN = /);
+    await vscode.window.tabGroups.close(diffTab);
+    // Discard: the card says so and the file is as it was.
+    await vscode.commands.executeCommand('hotpath.openChat');
+    await driver.click(`section.card[data-card="${fresh.id}"] button[data-action="discard"]`);
+    await until('the card to be discarded', async () => (cards(await state()).find((c) => c.id === fresh.id)?.card.status === 'discarded' ? true : undefined), state);
+    assert.equal(await driver.text(`section.card[data-card="${fresh.id}"] .status`), 'Discarded');
+    assert.equal((await vscode.workspace.openTextDocument(source())).getText(), before, 'Discard writes nothing');
+  });
+
+  it('with hotpath.model = vscode and no language model in this host (no Copilot), says so and answers offline', async () => {
+    await setModel('vscode');
+    await vscode.commands.executeCommand('hotpath.newConversation');
+    await vscode.commands.executeCommand('hotpath.whyIsThisHot', { file: source().fsPath, line: 11 });
+    const s = await state();
+    const notice = s.entries.find((e) => e.kind === 'notice');
+    assert.ok(notice && notice.kind === 'notice' && notice.level === 'error', JSON.stringify(s.entries.map((e) => e.kind)));
+    assert.match(notice.text, /The configured model cannot be used: no VS Code language model is available \(is GitHub Copilot installed and signed in\?\)\. Answering offline instead\./);
+    const answer = s.entries.find((e) => e.kind === 'assistant');
+    assert.ok(answer && answer.kind === 'assistant');
+    assert.match(answer.markdown, /## Why is `slugify` hot\?/);
+    assert.equal(cards(s)[0]?.card.status, 'proposed');
+    await setModel('offline');
   });
 
   it('"Apply and verify" applies the edit, benchmarks before/after in git worktrees and posts the verdict with its interval', async function () {

@@ -4,9 +4,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ServiceLedger } from '../../../src/extension/ledger/serviceLedger';
 import { ServiceClient } from '../../../src/extension/service/client';
 import { startLocalService, type LocalService } from '../../../src/extension/service/localService';
 import type { RegressionsState } from '../../../src/extension/regressions/regressions';
+import * as driver from './driver';
 import { until } from './poll';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -125,19 +127,29 @@ describe('Hotpath regressions in a real VS Code', function () {
     const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
     assert.ok(input instanceof vscode.TabInputWebview && input.viewType.endsWith('hotpath.investigation'));
 
-    // A screenshot of the panel through the driver (test/vscode/driver.js), once the analysis had time to stream.
+    // A screenshot of the panel through the driver, once the analysis had time to stream.
     await vscode.commands.executeCommand('notifications.clearAll');
     await new Promise((r) => setTimeout(r, 1500));
-    // The run's sandbox (run.sh passes the results file inside it) keeps concurrent runs apart.
-    const results = process.env.HOTPATH_VSHOST_RESULTS;
     const artifacts = path.join(ext().extensionPath, 'test-artifacts', 'vscode');
     const shot = path.join(artifacts, 'investigation.png');
-    if (results && fs.existsSync(artifacts)) {
-      fs.rmSync(`${shot}.done`, { force: true });
-      fs.writeFileSync(path.join(path.dirname(results), 'screenshot-request.json'), JSON.stringify({ path: shot }));
-      await waitFor('the screenshot', async () => (fs.existsSync(`${shot}.done`) ? true : undefined), 15_000);
-      fs.rmSync(`${shot}.done`, { force: true });
+    if (fs.existsSync(artifacts)) {
+      await driver.screenshot(shot);
       if (fs.statSync(shot).size > 0) fs.copyFileSync(shot, path.join(ext().extensionPath, 'media', 'investigation.png'));
     }
+
+    // The panel's buttons, clicked in the webview: each status reaches the service and the panel's badge.
+    for (const status of ['acknowledged', 'false_positive', 'fixed'] as const) {
+      await driver.click(`.actions button[data-status="${status}"]`);
+      await waitFor(`the service to hold ${status}`, async () => ((await client.regression(ids[0])).status === status ? true : undefined));
+      const label = status.replace('_', ' ');
+      await waitFor(`the badge to say ${label}`, async () => ((await driver.text(`.badge[data-status="${status}"]`)) === label ? true : undefined));
+    }
+    const resolved = await client.regression(ids[0]);
+    assert.ok(resolved.acknowledgedAt! <= resolved.fixedAt!, 'acknowledged, then fixed');
+    await waitFor('the tree to drop the fixed regression', async () => ((await state()).open.some((o) => o.id === ids[0]) ? undefined : true));
+    // Marked fixed: the configured service's ledger holds it, with its detected → acknowledged → fixed times.
+    const ledger = new ServiceLedger(client);
+    const entry = await waitFor('the ledger entry', async () => (await ledger.list()).entries.find((e) => e.kind === 'regression' && e.regressionId === ids[0]));
+    assert.equal(entry.kind, 'regression');
   });
 });
