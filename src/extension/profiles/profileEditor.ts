@@ -9,6 +9,11 @@ import { frameSource, lineToReveal } from './sourcePaths';
 import { profileViewHtml } from './webviewHtml';
 
 export const PROFILE_VIEW_TYPE = 'hotpath.profileView';
+/**
+ * The same editor offered, not imposed, for names that other tools also use (any .json, .txt,
+ * .gz, …): "Reopen Editor With…" lists it, and the content is sniffed as everywhere else.
+ */
+export const PROFILE_VIEW_OPTION_TYPE = 'hotpath.profileView.anyFile';
 
 /** The numbers a view shows: the header (total, samples, unit) and the table's top row by self weight. */
 export type ShownNumbers = NonNullable<Extract<ToHost, { type: 'rendered' }>['shown']>;
@@ -221,10 +226,8 @@ export function registerProfileEditor(
     vscode.commands.registerCommand('hotpath.showFunction', (profileUri: string, name: string) =>
       provider.showFunction(vscode.Uri.parse(profileUri), name),
     ),
-    vscode.window.registerCustomEditorProvider(PROFILE_VIEW_TYPE, provider, {
-      // re-laying out a large profile on every tab switch would be slow
-      webviewOptions: { retainContextWhenHidden: true },
-    }),
+    // re-laying out a large profile on every tab switch would be slow
+    ...[PROFILE_VIEW_TYPE, PROFILE_VIEW_OPTION_TYPE].map((viewType) => vscode.window.registerCustomEditorProvider(viewType, provider, { webviewOptions: { retainContextWhenHidden: true } })),
   );
 }
 

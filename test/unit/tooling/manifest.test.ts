@@ -18,3 +18,20 @@ describe('package.json languageModelTools', () => {
     for (const name of names) assert.equal(allTools.find((t) => `hotpath_${t.name}` === name)?.effect, 'read');
   });
 });
+
+describe('package.json customEditors', () => {
+  const editors = manifest.contributes.customEditors as { viewType: string; priority: string; selector: { filenamePattern: string }[] }[];
+  const patterns = (viewType: string) => editors.find((e) => e.viewType === viewType)?.selector.map((s) => s.filenamePattern) ?? [];
+
+  it('open the profile-only names in the flame graph by default', () => {
+    assert.equal(editors.find((e) => e.viewType === 'hotpath.profileView')?.priority, 'default');
+    for (const p of ['*.cpuprofile', '*.pprof', '*.pb.gz', '*.folded', '*.collapsed', '*.perf', '*.speedscope.json', '*.trace.json']) assert.ok(patterns('hotpath.profileView').includes(p), p);
+  });
+
+  it('offer it for names other tools share (any .json: trace events, Firefox profiles), without taking them over', () => {
+    const option = editors.find((e) => e.viewType === 'hotpath.profileView.anyFile');
+    assert.equal(option?.priority, 'option');
+    for (const p of ['*.json', '*.json.gz', '*.txt']) assert.ok(patterns('hotpath.profileView.anyFile').includes(p), p);
+    assert.ok(!patterns('hotpath.profileView').includes('*.json'), 'plain .json files keep their text editor');
+  });
+});

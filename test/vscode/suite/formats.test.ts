@@ -53,7 +53,9 @@ describe('every profile format in the custom editor shows the numbers `hotpath p
           else reject(new Error(`rendered without numbers: ${JSON.stringify(r)}`));
         });
       });
-      await vscode.commands.executeCommand('vscode.openWith', uri, 'hotpath.profileView');
+      // Names other tools share (.json, .json.gz, .txt, .log) get the editor offered under "Reopen Editor With…" (package.json).
+      const shared = /\.(json|json\.gz|txt|log)$/.test(file) && !/\.speedscope\.json$/.test(file);
+      await vscode.commands.executeCommand('vscode.openWith', uri, shared ? 'hotpath.profileView.anyFile' : 'hotpath.profileView');
       const view = await shown;
       const summary = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'profile', 'summary', file, '--json', '--top', '1'], { encoding: 'utf8' })) as { profiles: SummaryProfile[] };
       const cli = summary.profiles.find((p) => p.name === view.name);
