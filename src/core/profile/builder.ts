@@ -100,7 +100,7 @@ export class ProfileBuilder {
    */
   reserve(nodes: number): void {
     const total = this.nodeCount + nodes;
-    while (this.nodeFrame.length < total) this.growNodes();
+    if (this.nodeFrame.length < total) this.growNodes(total);
     if (total * 2 > this.mask) this.rehash(total * 2);
   }
 
@@ -247,8 +247,8 @@ export class ProfileBuilder {
     return profile;
   }
 
-  private growNodes(): void {
-    const size = this.nodeFrame.length * 2;
+  private growNodes(minSize = 0): void {
+    const size = Math.max(this.nodeFrame.length * 2, minSize);
     this.nodeFrame = growInt(this.nodeFrame, size);
     this.nodeParent = growInt(this.nodeParent, size);
     const self = new Float64Array(size);

@@ -6,8 +6,9 @@ import { decodeHead, headLines, parseDecimal, readLines } from '../text/lines';
 import type { Importer } from './importer';
 
 const FORMAT = 'collapsed';
-/** Lines looked up before deciding whether caching whole lines pays. */
+/** Lines looked up before deciding whether caching whole lines pays (off sooner when none repeat). */
 const LINE_CACHE_TRIAL = 4096;
+const LINE_CACHE_FIRST_LOOK = 256;
 const LINE_CACHE_BYTES = 64 * 1024 * 1024;
 const SEMI = 59;
 const SPACE = 32;
@@ -46,6 +47,7 @@ export const collapsedImporter: Importer = {
   },
   async import(input) {
     const reader = new CollapsedReader();
+    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 23));
     await readLines(input.chunks(FORMAT), reader.line);
     if (reader.builder.samples === 0) {
       const why = reader.firstBad
@@ -76,7 +78,7 @@ class CollapsedReader {
   // cost one hash and one compare. Turned off when early lines rarely repeat (sorted,
   // aggregated output), and bounded in memory.
   private cacheLines = true;
-  private readonly lines = new ByteInterner();
+  private lines = new ByteInterner();
   private readonly lineNode: number[] = [];
   private lineLookups = 0;
   private lineHits = 0;
@@ -130,7 +132,12 @@ class CollapsedReader {
         this.builder.appendToNode(this.lineNode[id], weight);
         return true;
       }
-      if (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups) this.cacheLines = false;
+      if ((this.lineLookups === LINE_CACHE_FIRST_LOOK && this.lineHits === 0) || (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups)) {
+        // Lines do not repeat (aggregated output): the copies held for the trial go.
+        this.cacheLines = false;
+        this.lines = new ByteInterner();
+        this.lineNode.length = 0;
+      }
     }
     // Shared prefix with the previous line, cut back to the last frame boundary inside it.
     const prev = this.prevBuf;

@@ -153,6 +153,58 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
   const types = p.sampleType.map((t, i) => ({ type: str(t.type, `sample_type ${i}`), unit: str(t.unit, `sample_type ${i} unit`) }));
   if (types.length === 0) throw fail('no sample_type: the profile does not say what its values measure');
 
+  // Pass 1, first: samples with the same stack (pprof repeats them when labels differ) are
+  // summed, so the trie walk and the line accounting happen once per distinct stack. Their
+  // location ids are copied out and the decoded samples let go: they are most of the decoded
+  // profile, and every full garbage collection from here on would walk them again.
+  const typeCount = types.length;
+  let samples = p.sample;
+  const stackOf = new Map<number, number>();
+  const stackSample: number[] = [];
+  let stackIds = new Float64Array(1024);
+  let stackStart = new Int32Array(65);
+  let weights = new Float64Array(64 * typeCount);
+  let counts = new Float64Array(64 * typeCount);
+  const sameStack = (stack: number, ids: readonly Numeric[]): boolean => {
+    const from = stackStart[stack];
+    if (stackStart[stack + 1] - from !== ids.length) return false;
+    for (let l = 0; l < ids.length; l++) if (stackIds[from + l] !== num(ids[l])) return false;
+    return true;
+  };
+  for (let s = 0; s < samples.length; s++) {
+    const sample = samples[s];
+    const values = sample.value;
+    if (values.length !== typeCount) throw fail(`sample ${s} has ${values.length} values for ${typeCount} sample types`);
+    const ids = sample.locationId;
+    let h = 0x811c9dc5;
+    for (let l = 0; l < ids.length; l++) h = Math.imul(h ^ num(ids[l]), 0x01000193);
+    let stack = stackOf.get(h);
+    if (stack !== undefined && !sameStack(stack, ids)) stack = undefined;
+    if (stack === undefined) {
+      stack = stackSample.length;
+      stackSample.push(s);
+      const from = stackStart[stack];
+      if (from + ids.length > stackIds.length) stackIds = growFloat(stackIds, Math.max(stackIds.length * 2, from + ids.length));
+      for (let l = 0; l < ids.length; l++) stackIds[from + l] = num(ids[l]);
+      if (stack + 2 > stackStart.length) stackStart = growInt(stackStart, stackStart.length * 2);
+      stackStart[stack + 1] = from + ids.length;
+      // On a hash collision the first stack keeps the slot; the other is simply not cached.
+      if (!stackOf.has(h)) stackOf.set(h, stack);
+      if ((stack + 1) * typeCount > weights.length) {
+        weights = growFloat(weights, weights.length * 2);
+        counts = growFloat(counts, counts.length * 2);
+      }
+    }
+    for (let t = 0; t < typeCount; t++) {
+      const w = num(values[t]);
+      if (w === 0) continue;
+      weights[stack * typeCount + t] += w;
+      counts[stack * typeCount + t]++;
+    }
+  }
+  stackOf.clear();
+  p.sample = samples = [];
+
   const mappings = new Map<number, string>();
   for (const m of p.mapping) mappings.set(num(m.id), str(m.filename, `mapping ${num(m.id)} filename`));
   const functions = new IdTable<{ name: string; file: string; startLine: number }>(p.function.map((f) => num(f.id)));
@@ -234,47 +286,24 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
   for (let i = 0; i < locs.length; i++) locationIndex.set(num(locs[i].id), i);
   const locIndex = (id: number): number => locationIndex.get(id) ?? -1;
 
-  // Pass 1: samples with the same stack (pprof repeats them when labels differ) are summed,
-  // so the trie walk and the line accounting happen once per distinct stack.
-  const typeCount = types.length;
-  const samples = p.sample;
-  const stackOf = new Map<number, number>();
-  const stackSample: number[] = [];
-  let weights = new Float64Array(64 * typeCount);
-  let counts = new Float64Array(64 * typeCount);
-  for (let s = 0; s < samples.length; s++) {
-    const sample = samples[s];
-    const values = sample.value;
-    if (values.length !== typeCount) throw fail(`sample ${s} has ${values.length} values for ${typeCount} sample types`);
-    const ids = sample.locationId;
-    let h = 0x811c9dc5;
-    for (let l = 0; l < ids.length; l++) h = Math.imul(h ^ num(ids[l]), 0x01000193);
-    let stack = stackOf.get(h);
-    if (stack !== undefined && !sameIds(samples[stackSample[stack]].locationId, ids)) stack = undefined;
-    if (stack === undefined) {
-      for (let l = 0; l < ids.length; l++) {
-        if (locIndex(num(ids[l])) < 0) throw fail(`sample ${s} refers to unknown location ${num(ids[l])}`);
-      }
-      stack = stackSample.length;
-      stackSample.push(s);
-      // On a hash collision the first stack keeps the slot; the other is simply not cached.
-      if (!stackOf.has(h)) stackOf.set(h, stack);
-      if ((stack + 1) * typeCount > weights.length) {
-        weights = growFloat(weights, weights.length * 2);
-        counts = growFloat(counts, counts.length * 2);
-      }
-    }
-    for (let t = 0; t < typeCount; t++) {
-      const w = num(values[t]);
-      if (w === 0) continue;
-      weights[stack * typeCount + t] += w;
-      counts[stack * typeCount + t]++;
+  // The distinct stacks' location ids (from pass 1): a sample's unknown location is named now.
+  for (let stack = 0; stack < stackSample.length; stack++) {
+    for (let l = stackStart[stack]; l < stackStart[stack + 1]; l++) {
+      if (locIndex(stackIds[l]) < 0) throw fail(`sample ${stackSample[stack]} refers to unknown location ${stackIds[l]}`);
     }
   }
 
   // Pass 2: each distinct stack goes into the first type's trie (reusing the prefix shared
   // with the previous stack); the other types map that trie's nodes to their own.
   const builders = types.map((t) => new ProfileBuilder(t.type, weightUnit(t.type, t.unit)));
+  // At most one node per frame of each distinct stack: room for them at once, instead of
+  // re-inserting every node at each doubling of the trie's hash table.
+  let frameSlots = 0;
+  for (let l = 0; l < stackStart[stackSample.length]; l++) {
+    const li = locIndex(stackIds[l]);
+    frameSlots += locStart[li + 1] - locStart[li];
+  }
+  builders[0].reserve(Math.min(frameSlots, 1 << 24));
   const local = types.map(() => new Int32Array(frames.length).fill(-1));
   const nodeMaps = types.map(() => new Int32Array(1024).fill(-1));
   let frameStack = new Int32Array(64);
@@ -287,10 +316,9 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
   const lineTotal = new Float64Array(pairFrame.length * typeCount);
   const lineSelf = new Float64Array(pairFrame.length * typeCount);
   for (let stack = 0; stack < stackSample.length; stack++) {
-    const ids = samples[stackSample[stack]].locationId;
     let depth = 0;
-    for (let l = ids.length - 1; l >= 0; l--) {
-      const li = locIndex(num(ids[l]));
+    for (let l = stackStart[stack + 1] - 1; l >= stackStart[stack]; l--) {
+      const li = locIndex(stackIds[l]);
       const end = locStart[li + 1];
       if (depth + end - locStart[li] > frameStack.length) {
         const size = Math.max(frameStack.length * 2, depth + end - locStart[li]);
@@ -423,12 +451,6 @@ function growFloat(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
   const b = new Float64Array(size);
   b.set(a);
   return b;
-}
-
-function sameIds(a: readonly Numeric[], b: readonly Numeric[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (num(a[i]) !== num(b[i])) return false;
-  return true;
 }
 
 /** profile.proto unit strings to model units; counts are samples or objects by their type name. */

@@ -63,7 +63,11 @@ export class ByteInterner {
       arena.set(this.arena.subarray(0, this.arenaLength));
       this.arena = arena;
     }
-    this.arena.set(buf.subarray(start, end), this.arenaLength);
+    // Tokens are short: a byte loop beats creating a subarray view for each.
+    const arena = this.arena;
+    const at = this.arenaLength;
+    if (len <= 256) for (let i = 0; i < len; i++) arena[at + i] = buf[start + i];
+    else arena.set(buf.subarray(start, end), at);
     this.hashes[id] = hash;
     this.starts[id] = this.arenaLength;
     this.lengths[id] = len;
