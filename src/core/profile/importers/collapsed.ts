@@ -47,7 +47,10 @@ export const collapsedImporter: Importer = {
   },
   async import(input) {
     const reader = new CollapsedReader();
-    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 23));
+    // Room for about one node per 64 bytes up front (a distinct frame on each line is ~30), at
+    // most a million: the trie's early doublings go, and a huge file that repeats its stacks
+    // does not pay for a table it never fills.
+    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 20));
     await readLines(input.chunks(FORMAT), reader.line);
     if (reader.builder.samples === 0) {
       const why = reader.firstBad
