@@ -196,14 +196,18 @@ async function runUi(page, resultsFile) {
   if (!flame) return finish(results, resultsFile);
 
   await check('the canvas shows many theme colours, not a blank area', async () => {
-    const colours = await flame.evaluate(() => {
-      const c = document.getElementById('flame');
-      const data = c.getContext('2d').getImageData(0, 0, c.width, Math.min(c.height, 200)).data;
-      const seen = new Set();
-      for (let i = 0; i < data.length; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      return seen.size;
-    });
-    if (colours < 8) throw new Error(`only ${colours} distinct colours on the canvas`);
+    // The side bar just closed: the canvas is resized (which clears it) and redrawn on the next frame.
+    const count = () =>
+      flame.evaluate(() => {
+        const c = document.getElementById('flame');
+        const data = c.getContext('2d').getImageData(0, 0, c.width, Math.min(c.height, 200)).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return seen.size;
+      });
+    let colours = await count();
+    for (const end = Date.now() + 10000; colours < 8 && Date.now() < end; colours = await count()) await sleep(250);
+    if (colours < 8) throw new Error(`only ${colours} distinct colours on the canvas after 10 s`);
     return { colours };
   });
 
