@@ -267,6 +267,14 @@ export class ProfileBuilder {
     if (total > this.timelineNode.length) this.growTimeline(total);
   }
 
+  /** Forgets the per-sample timeline (and stops keeping one): for inputs with too many samples. */
+  dropTimeline(): void {
+    this.timelineNode = undefined;
+    this.timelineWeight = undefined;
+    this.timelineTime = undefined;
+    this.timelineLength = 0;
+  }
+
   private growTimeline(atLeast = 0): void {
     const size = Math.max(this.timelineNode!.length * 2, atLeast);
     this.timelineNode = growInt(this.timelineNode!, size);

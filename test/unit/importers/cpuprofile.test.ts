@@ -140,7 +140,7 @@ async function checkWithoutSnapshot(file: string): Promise<ProfileSet> {
 }
 
 async function importWith(bytes: Uint8Array, stream: boolean): Promise<ProfileSet> {
-  return stream ? importCpuprofile(chunkedInput(bytes, 4093), { streamThreshold: 0, timeline: true }) : importCpuprofile(inputFromBytes(bytes));
+  return stream ? importCpuprofile(chunkedInput(bytes, 4093)) : importCpuprofile(inputFromBytes(bytes), { streamThreshold: Infinity });
 }
 
 describe('cpuprofile importer', () => {
@@ -192,9 +192,13 @@ describe('cpuprofile importer', () => {
       const bytes = fs.readFileSync(fixture(file));
       const parsed = await importWith(bytes, false);
       assert.equal(fullDump(await importWith(bytes, true)), fullDump(parsed), file);
-      // By default a streamed (huge) file drops only the timeline, to stay within memory.
-      const lean = await importCpuprofile(chunkedInput(bytes, 65536), { streamThreshold: 0 });
+      // Above the sample limit only the timeline is dropped, to stay within memory; asked for, it stays.
+      const samples = parsed.profiles[0].sampleCount;
+      const lean = await importCpuprofile(chunkedInput(bytes, 65536), { timelineMaxSamples: samples - 1 });
       assert.equal(lean.profiles[0].timeline, undefined);
+      const kept = await importCpuprofile(chunkedInput(bytes, 65536), { timelineMaxSamples: samples - 1, timeline: true });
+      assert.equal(fullDump(kept), fullDump(parsed), `${file} with the timeline asked for`);
+      assert.equal(fullDump(await importCpuprofile(chunkedInput(bytes, 65536), { timelineMaxSamples: samples })), fullDump(parsed), `${file} at the limit`);
       delete parsed.profiles[0].timeline;
       assert.equal(fullDump(lean), fullDump(parsed), `${file} without timeline`);
     }
