@@ -9,13 +9,6 @@ import type { Importer } from './importer';
 const FORMAT = 'cpuprofile';
 
 /**
- * Above this size a trace-event file is read with the streaming JSON reader instead of
- * `JSON.parse` (which needs the whole file as one string, capped by V8 at about 512 MiB, and
- * several times the file size in heap). Below it `JSON.parse` is that format's fastest path.
- */
-export const STREAM_THRESHOLD = 256 * 1024 * 1024;
-
-/**
  * A `.cpuprofile` is always streamed: its reader copies nodes, samples and deltas straight into
  * typed arrays, which beats `JSON.parse` and the object graph it builds (1 M samples, 125 MB:
  * 2.5–3.6 s and 210 MB peak instead of 4.4 s and 480 MB, measured side by side).

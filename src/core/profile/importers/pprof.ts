@@ -286,23 +286,21 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
   for (let i = 0; i < locs.length; i++) locationIndex.set(num(locs[i].id), i);
   const locIndex = (id: number): number => locationIndex.get(id) ?? -1;
 
-  // The distinct stacks' location ids (from pass 1): a sample's unknown location is named now.
+  // The distinct stacks' location ids (from pass 1): a sample's unknown location is named now,
+  // and their frames counted: at most one trie node each.
+  let frameSlots = 0;
   for (let stack = 0; stack < stackSample.length; stack++) {
     for (let l = stackStart[stack]; l < stackStart[stack + 1]; l++) {
-      if (locIndex(stackIds[l]) < 0) throw fail(`sample ${stackSample[stack]} refers to unknown location ${stackIds[l]}`);
+      const li = locIndex(stackIds[l]);
+      if (li < 0) throw fail(`sample ${stackSample[stack]} refers to unknown location ${stackIds[l]}`);
+      frameSlots += locStart[li + 1] - locStart[li];
     }
   }
 
   // Pass 2: each distinct stack goes into the first type's trie (reusing the prefix shared
   // with the previous stack); the other types map that trie's nodes to their own.
   const builders = types.map((t) => new ProfileBuilder(t.type, weightUnit(t.type, t.unit)));
-  // At most one node per frame of each distinct stack: room for them at once, instead of
-  // re-inserting every node at each doubling of the trie's hash table.
-  let frameSlots = 0;
-  for (let l = 0; l < stackStart[stackSample.length]; l++) {
-    const li = locIndex(stackIds[l]);
-    frameSlots += locStart[li + 1] - locStart[li];
-  }
+  // Room for every node at once, instead of re-inserting them all at each doubling of the trie's hash table.
   builders[0].reserve(Math.min(frameSlots, 1 << 24));
   const local = types.map(() => new Int32Array(frames.length).fill(-1));
   const nodeMaps = types.map(() => new Int32Array(1024).fill(-1));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import { MAX_STRING_LENGTH, type ProfileInput } from '../input';
+import { STREAM_THRESHOLD } from '../json/read';
 import { JsonStreamReader, type JsonHandler } from '../json/stream';
 import type { Frame, Profile, ProfileSet, WeightUnit } from '../model';
 import type { Importer } from './importer';
@@ -9,12 +10,6 @@ import type { Importer } from './importer';
 const FORMAT = 'speedscope';
 const SCHEMA_URL = 'https://www.speedscope.app/file-format-schema.json';
 const SCHEMA_PROPERTY = /"\$schema"\s*:\s*"https:\/\/www\.speedscope\.app\/file-format-schema\.json"/;
-
-/**
- * Above this size the file is read with the streaming JSON reader: `JSON.parse` needs the
- * whole file as one string (at most about 512 MiB) and several times its size in heap.
- */
-export const STREAM_THRESHOLD = 256 * 1024 * 1024;
 
 /** Frames held by the whole-stack cache (4 bytes each). */
 const STACK_CACHE_FRAMES = 8 * 1024 * 1024;

@@ -2,9 +2,9 @@ import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import type { ProfileInput } from '../input';
 import type { Frame, Profile, ProfileSet } from '../model';
-import { readJsonOrStream } from '../json/read';
+import { readJsonOrStream, STREAM_THRESHOLD } from '../json/read';
 import type { JsonHandler } from '../json/stream';
-import { CpuProfileAssembler, STREAM_THRESHOLD, type Origin } from './cpuprofile';
+import { CpuProfileAssembler, type Origin } from './cpuprofile';
 import type { Importer } from './importer';
 
 const FORMAT = 'trace-event';

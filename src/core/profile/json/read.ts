@@ -3,6 +3,13 @@ import { formatBytes, MAX_STRING_LENGTH, type ProfileInput } from '../input';
 import { JsonStreamReader, oneLine, type JsonHandler, type JsonReadOptions } from './stream';
 
 /**
+ * Above this size the JSON formats that `JSON.parse` serves best (speedscope, trace events)
+ * switch to the streaming reader: `JSON.parse` needs the whole file as one string, capped by V8
+ * at about 512 MiB, and several times the file size in heap.
+ */
+export const STREAM_THRESHOLD = 256 * 1024 * 1024;
+
+/**
  * Reads the content as JSON: `JSON.parse` below `threshold` bytes (the fastest path), otherwise
  * (or when the file is too large for one string) streams it through the handler that
  * `handler()` returns, created only then. Returns the parsed document, or undefined when it
