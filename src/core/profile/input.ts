@@ -140,6 +140,15 @@ class FileInput extends BaseInput {
     // extension's import worker, never on a request path (the service imports uploaded bytes).
     return fs.readFileSync(this.name, 'utf8');
   }
+  /** An uncompressed file is read into one buffer, not gathered in chunks and copied again (twice the file at once). */
+  override async bytes(format: string): Promise<Uint8Array> {
+    if (this.knownSize === undefined) return super.bytes(format);
+    if (this.knownSize > this.maxBytes) throw this.tooLarge(format);
+    const bytes = await fs.promises.readFile(this.name);
+    // The file may have grown since it was measured.
+    if (bytes.length > this.maxBytes) throw this.tooLarge(format);
+    return bytes;
+  }
   async *chunks(): AsyncIterable<Uint8Array> {
     const raw = fs.createReadStream(this.name, { highWaterMark: 1 << 20 });
     if (!this.gzipped) {

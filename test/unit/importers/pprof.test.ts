@@ -154,6 +154,52 @@ describe('pprof importer', () => {
     assert.equal(selfOf(cpu, '0x3000'), 0);
   });
 
+  it('reads samples in any wire form: unpacked, packed, labelled, negative or large values, before sample_type', async () => {
+    // Written by hand, since pprof-format's encoder only writes one of these forms.
+    const varint = (v: bigint): number[] => {
+      let u = BigInt.asUintN(64, v);
+      const out: number[] = [];
+      do {
+        const b = Number(u & 0x7fn);
+        u >>= 7n;
+        out.push(u ? b | 0x80 : b);
+      } while (u);
+      return out;
+    };
+    const field = (n: number, wire: number, body: number[]): number[] =>
+      wire === 2 ? [...varint(BigInt(n * 8 + 2)), ...varint(BigInt(body.length)), ...body] : [...varint(BigInt(n * 8 + wire)), ...body];
+    const vi = (n: number, v: bigint | number) => field(n, 0, varint(BigInt(v)));
+    const packed = (n: number, vs: (bigint | number)[]) => field(n, 2, vs.flatMap((v) => varint(BigInt(v))));
+    const str = (s: string) => field(6, 2, [...Buffer.from(s)]);
+    const bytes = Uint8Array.from([
+      // A sample before the sample_type: ids [2, 1], value 7.
+      ...field(2, 2, [...packed(1, [2, 1]), ...packed(2, [7])]),
+      ...field(1, 2, [...vi(1, 1), ...vi(2, 2)]),
+      ...str(''), ...str('cpu'), ...str('nanoseconds'), ...str('main'), ...str('work'),
+      ...field(5, 2, [...vi(1, 1), ...vi(2, 3)]),
+      ...field(5, 2, [...vi(1, 2), ...vi(2, 4)]),
+      ...field(4, 2, [...vi(1, 1), ...field(4, 2, vi(1, 1))]),
+      ...field(4, 2, [...vi(1, 2), ...field(4, 2, vi(1, 2))]),
+      // Unpacked ids and value, then an empty packed field.
+      ...field(2, 2, [...vi(1, 2), ...vi(1, 1), ...vi(2, 5), ...packed(1, [])]),
+      // A label (key, str), an unknown fixed64 field, and a value past 2^32.
+      ...field(2, 2, [...packed(1, [1]), ...field(3, 2, [...vi(1, 3), ...vi(2, 4)]), ...field(9, 1, [1, 2, 3, 4, 5, 6, 7, 8]), ...packed(2, [2n ** 40n + 1n])]),
+      // A negative value (ten bytes, two's complement).
+      ...field(2, 2, [...packed(1, [2, 1]), ...packed(2, [-3])]),
+    ]);
+    const set = await importProfileBytes(bytes, 'forms.pb');
+    const cpu = set.profiles[0];
+    assert.equal(cpu.unit, 'nanoseconds');
+    assert.equal(selfOf(cpu, 'work'), 7 + 5 - 3);
+    assert.equal(selfOf(cpu, 'main'), 2 ** 40 + 1);
+    assert.equal(cpu.totalWeight, 2 ** 40 + 10);
+
+    const cut = bytes.slice();
+    // The last sample's packed value claims one byte more than the sample holds.
+    cut[cut.length - 11] += 1;
+    assert.match((await importError(cut)).message, /^not a pprof profile: sample 3 field 2 at byte \d+ runs past its sample$/);
+  });
+
   it('reports what is wrong with a broken or foreign protobuf', async () => {
     const good = inlinedProfile().encode();
     const truncated = await importError(good.subarray(0, good.length - 7));

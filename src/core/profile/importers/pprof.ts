@@ -1,7 +1,8 @@
-import { Profile as PprofProfile } from 'pprof-format';
+import { Profile as PprofProfile, type ProfileInput as PprofFields } from 'pprof-format';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import type { Frame, Profile, WeightUnit } from '../model';
+import type { ProfileInput } from '../input';
 import type { Importer } from './importer';
 
 const FORMAT = 'pprof';
@@ -43,18 +44,18 @@ export const pprofImporter: Importer = {
     return scanProfile(head, true) === undefined;
   },
   async import(input) {
-    const bytes = await input.bytes(FORMAT);
-    const problem = scanProfile(bytes, false);
-    if (problem) throw new ProfileImportError(`not a pprof profile: ${problem.message}`, input.name, FORMAT, `byte ${problem.at}`);
-    let decoded: PprofProfile;
-    try {
-      decoded = PprofProfile.decode(bytes);
-    } catch (e) {
-      throw new ProfileImportError(`not a pprof profile: ${e instanceof Error ? e.message : String(e)}`, input.name, FORMAT);
-    }
-    return { format: FORMAT, ...convert(decoded, (message) => new ProfileImportError(message, input.name, FORMAT)) };
+    const fail = (message: string, at?: number): ProfileImportError =>
+      new ProfileImportError(message, input.name, FORMAT, at === undefined ? undefined : `byte ${at}`);
+    // The bytes are read in a frame of their own: once decoded they can be collected while
+    // the profile is built (an interpreted frame keeps every value it has held).
+    const decoded = await readProfile(input, fail);
+    return { format: FORMAT, ...convert(decoded, fail) };
   },
 };
+
+async function readProfile(input: ProfileInput, fail: (message: string, at?: number) => ProfileImportError): Promise<ReturnType<typeof decodeProfile>> {
+  return decodeProfile(await input.bytes(FORMAT), fail);
+}
 
 interface WireProblem {
   message: string;
@@ -142,8 +143,303 @@ type Numeric = number | bigint;
 
 const num = (v: Numeric | undefined): number => (v === undefined ? 0 : Number(v));
 
-function convert(p: PprofProfile, fail: (message: string) => ProfileImportError): { profiles: Profile[]; activeIndex: number } {
-  const strings = p.stringTable.strings;
+/**
+ * Distinct stacks (location ids leaf-first, as in the file) with their values summed per
+ * sample type. pprof repeats a stack once per label set and per collection interval, so a
+ * profile of a million samples often has only thousands of stacks.
+ */
+class StackSet {
+  /** Distinct stacks. */
+  count = 0;
+  /** Samples added. */
+  samples = 0;
+  /** Values per sample (the sample types); -1 until the first sample. */
+  typeCount = -1;
+  /** The sample that introduced each stack (for error messages). */
+  readonly firstSample: number[] = [];
+  /** Location ids of stack k at ids[start[k]] … ids[start[k + 1]]. */
+  ids = new Float64Array(1024);
+  start = new Int32Array(65);
+  weights = new Float64Array(0);
+  counts = new Float64Array(0);
+  private readonly byHash = new Map<number, number>();
+
+  add(ids: Float64Array, idCount: number, values: Float64Array, valueCount: number, expectedTypes: number, fail: (message: string) => ProfileImportError): void {
+    const s = this.samples++;
+    if (this.typeCount < 0) {
+      this.typeCount = expectedTypes > 0 ? expectedTypes : valueCount;
+      this.weights = new Float64Array(64 * Math.max(1, this.typeCount));
+      this.counts = new Float64Array(this.weights.length);
+    }
+    const typeCount = this.typeCount;
+    if (valueCount !== typeCount) throw fail(`sample ${s} has ${valueCount} values for ${typeCount} sample types`);
+    let h = 0x811c9dc5;
+    for (let l = 0; l < idCount; l++) h = Math.imul(h ^ ids[l], 0x01000193);
+    let stack = this.byHash.get(h);
+    if (stack !== undefined && !this.same(stack, ids, idCount)) stack = undefined;
+    if (stack === undefined) {
+      stack = this.count++;
+      this.firstSample.push(s);
+      const from = this.start[stack];
+      if (from + idCount > this.ids.length) this.ids = growFloat(this.ids, Math.max(this.ids.length * 2, from + idCount));
+      this.ids.set(ids.subarray(0, idCount), from);
+      if (stack + 2 > this.start.length) this.start = growInt(this.start, this.start.length * 2);
+      this.start[stack + 1] = from + idCount;
+      // On a hash collision the first stack keeps the slot; the other is simply not cached.
+      if (!this.byHash.has(h)) this.byHash.set(h, stack);
+      if ((stack + 1) * typeCount > this.weights.length) {
+        this.weights = growFloat(this.weights, this.weights.length * 2);
+        this.counts = growFloat(this.counts, this.counts.length * 2);
+      }
+    }
+    for (let t = 0; t < typeCount; t++) {
+      const w = values[t];
+      if (w === 0) continue;
+      this.weights[stack * typeCount + t] += w;
+      this.counts[stack * typeCount + t]++;
+    }
+  }
+
+  /** Lets go of the lookup once every sample is in. */
+  done(): void {
+    this.byHash.clear();
+  }
+
+  private same(stack: number, ids: Float64Array, idCount: number): boolean {
+    const from = this.start[stack];
+    if (this.start[stack + 1] - from !== idCount) return false;
+    for (let l = 0; l < idCount; l++) if (this.ids[from + l] !== ids[l]) return false;
+    return true;
+  }
+}
+
+/**
+ * Decodes a Profile message that scanProfile has checked. Every field but `sample` goes to
+ * pprof-format's own field decoders; samples, usually nine tenths of the bytes, are read here
+ * straight into a StackSet, so no object per sample (and per location id) is ever made: the
+ * whole decode of a million samples then needs little more memory than the file.
+ */
+function decodeProfile(
+  bytes: Uint8Array,
+  fail: (message: string, at?: number) => ProfileImportError,
+): { profile: PprofProfile; strings: string[]; stacks: StackSet; locations: LocationTable } {
+  const problem = scanProfile(bytes, false);
+  if (problem) throw fail(`not a pprof profile: ${problem.message}`, problem.at);
+  try {
+    return decodeFields(bytes, fail);
+  } catch (e) {
+    if (e instanceof ProfileImportError) throw e;
+    // pprof-format's decoders on a field that is not what profile.proto says.
+    throw fail(`not a pprof profile: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function decodeFields(
+  bytes: Uint8Array,
+  fail: (message: string) => ProfileImportError,
+): { profile: PprofProfile; strings: string[]; stacks: StackSet; locations: LocationTable } {
+  const data: PprofFields = {};
+  const stacks = new StackSet();
+  const locations = new LocationTable();
+  // pprof-format's string table would keep a UTF-8 copy (its own ArrayBuffer) of every string.
+  const strings: string[] = [];
+  const utf8 = new TextDecoder();
+  const reader = new WireReader(bytes, fail);
+  let ids = new Float64Array(256);
+  let values = new Float64Array(8);
+  const n = bytes.length;
+  while (reader.pos < n) {
+    const tag = reader.varint(n);
+    const field = Math.floor(tag / 8);
+    const wire = tag & 7;
+    if (wire === VARINT) {
+      const from = reader.pos;
+      reader.varint(n);
+      PprofProfile.decodeValue(data, field, bytes.subarray(from, reader.pos));
+      continue;
+    }
+    // scanProfile let only varint and length-delimited fields through.
+    const len = reader.varint(n);
+    const from = reader.pos;
+    const end = from + len;
+    reader.pos = end;
+    if (field === 4) {
+      locations.decode(reader, from, end);
+      continue;
+    }
+    if (field === 6) {
+      strings.push(utf8.decode(bytes.subarray(from, end)));
+      continue;
+    }
+    if (field !== 2) {
+      PprofProfile.decodeValue(data, field, bytes.subarray(from, end));
+      continue;
+    }
+    // Sample: location_id = 1 (repeated uint64), value = 2 (repeated int64), label = 3.
+    let idCount = 0;
+    let valueCount = 0;
+    const sample = new WireReader(bytes, fail, from);
+    while (sample.pos < end) {
+      const at = sample.pos;
+      const stag = sample.varint(end);
+      const sfield = Math.floor(stag / 8);
+      const swire = stag & 7;
+      if ((sfield === 1 || sfield === 2) && (swire === VARINT || swire === LEN)) {
+        const stop = swire === LEN ? sample.varint(end) + sample.pos : -1;
+        if (stop > end) throw fail(`not a pprof profile: sample ${stacks.samples} field ${sfield} at byte ${at} runs past its sample`);
+        do {
+          if (stop >= 0 && sample.pos >= stop) break;
+          const v = sfield === 1 ? sample.varint(end) : sample.int64(end);
+          if (sfield === 1) {
+            if (idCount === ids.length) ids = growFloat(ids, ids.length * 2);
+            ids[idCount++] = v;
+          } else {
+            if (valueCount === values.length) values = growFloat(values, values.length * 2);
+            values[valueCount++] = v;
+          }
+        } while (stop >= 0);
+        if (stop >= 0 && sample.pos !== stop) throw fail(`not a pprof profile: sample ${stacks.samples} field ${sfield} at byte ${at} ends inside a number`);
+      } else {
+        sample.skip(swire, end, at);
+      }
+    }
+    stacks.add(ids, idCount, values, valueCount, data.sampleType?.length ?? 0, fail);
+  }
+  stacks.done();
+  return { profile: new PprofProfile(data), strings, stacks, locations };
+}
+
+/**
+ * The Location messages in flat arrays (a real profile has one per call site: hundreds of
+ * thousands, each with its Line messages, which as objects would outweigh the rest).
+ */
+class LocationTable {
+  count = 0;
+  id = new Float64Array(1024);
+  mapping = new Float64Array(1024);
+  address = new Float64Array(1024);
+  /** Lines of location i at lineStart[i] … lineStart[i + 1], leaf-most (inlined) first. */
+  lineStart = new Int32Array(1025);
+  lineFunction = new Float64Array(1024);
+  lineNumber = new Float64Array(1024);
+
+  /** Location: id = 1, mapping_id = 2, address = 3, line = 4 (function_id = 1, line = 2), is_folded = 5. */
+  decode(reader: WireReader, from: number, end: number): void {
+    const i = this.count++;
+    if (i + 1 >= this.id.length) {
+      const size = this.id.length * 2;
+      this.id = growFloat(this.id, size);
+      this.mapping = growFloat(this.mapping, size);
+      this.address = growFloat(this.address, size);
+      this.lineStart = growInt(this.lineStart, size + 1);
+    }
+    let lines = this.lineStart[i];
+    let id = 0;
+    let mapping = 0;
+    let address = 0;
+    reader.pos = from;
+    while (reader.pos < end) {
+      const at = reader.pos;
+      const tag = reader.varint(end);
+      if (tag === 8) id = reader.varint(end);
+      else if (tag === 16) mapping = reader.varint(end);
+      else if (tag === 24) address = reader.varint(end);
+      else if (tag === 34) {
+        const stop = reader.varint(end) + reader.pos;
+        if (stop > end) throw reader.fail(`not a pprof profile: location ${i} line at byte ${at} runs past its location`);
+        if (lines === this.lineFunction.length) {
+          this.lineFunction = growFloat(this.lineFunction, lines * 2);
+          this.lineNumber = growFloat(this.lineNumber, lines * 2);
+        }
+        let fn = 0;
+        let line = 0;
+        while (reader.pos < stop) {
+          const lineAt = reader.pos;
+          const lineTag = reader.varint(stop);
+          if (lineTag === 8) fn = reader.varint(stop);
+          else if (lineTag === 16) line = reader.int64(stop);
+          else reader.skip(lineTag & 7, stop, lineAt);
+        }
+        this.lineFunction[lines] = fn;
+        this.lineNumber[lines] = line;
+        lines++;
+      } else reader.skip(tag & 7, end, at);
+    }
+    this.id[i] = id;
+    this.mapping[i] = mapping;
+    this.address[i] = address;
+    this.lineStart[i + 1] = lines;
+  }
+}
+
+/** Protobuf wire reading over bytes whose fields scanProfile or the caller bounded. */
+class WireReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly fail: (message: string) => ProfileImportError,
+    public pos = 0,
+  ) {}
+
+  /** An unsigned varint (exact up to 2^53) ending before `end`. */
+  varint(end: number): number {
+    const bytes = this.bytes;
+    let pos = this.pos;
+    if (pos < end) {
+      const b = bytes[pos];
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (pos >= end) throw this.fail(`not a pprof profile: a number at byte ${this.pos} is cut off`);
+      const b = bytes[pos++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.pos = pos;
+        return value;
+      }
+      scale *= 128;
+    }
+    throw this.fail(`not a pprof profile: a number at byte ${this.pos} is longer than 10 bytes`);
+  }
+
+  /** A signed int64 varint (two's complement: negative values take 10 bytes). */
+  int64(end: number): number {
+    const from = this.pos;
+    const value = this.varint(end);
+    if (this.pos - from < 10) return value;
+    let big = 0n;
+    for (let i = this.pos - 1; i >= from; i--) big = (big << 7n) | BigInt(this.bytes[i] & 0x7f);
+    return Number(BigInt.asIntN(64, big));
+  }
+
+  /** Steps over a field of wire type `wire` whose tag started at `at`. */
+  skip(wire: number, end: number, at: number): void {
+    let next: number;
+    if (wire === VARINT) {
+      this.varint(end);
+      return;
+    } else if (wire === LEN) {
+      next = this.varint(end) + this.pos;
+    } else if (wire === I64) {
+      next = this.pos + 8;
+    } else if (wire === I32) {
+      next = this.pos + 4;
+    } else {
+      throw this.fail(`not a pprof profile: unknown wire type ${wire} at byte ${at}`);
+    }
+    if (next > end) throw this.fail(`not a pprof profile: the field at byte ${at} runs past its message`);
+    this.pos = next;
+  }
+}
+
+function convert(
+  { profile: p, strings, stacks, locations: locs }: ReturnType<typeof decodeProfile>,
+  fail: (message: string) => ProfileImportError,
+): { profiles: Profile[]; activeIndex: number } {
   const str = (index: Numeric, what: string): string => {
     const i = num(index);
     const s = strings[i];
@@ -152,58 +448,9 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
   };
   const types = p.sampleType.map((t, i) => ({ type: str(t.type, `sample_type ${i}`), unit: str(t.unit, `sample_type ${i} unit`) }));
   if (types.length === 0) throw fail('no sample_type: the profile does not say what its values measure');
-
-  // Pass 1, first: samples with the same stack (pprof repeats them when labels differ) are
-  // summed, so the trie walk and the line accounting happen once per distinct stack. Their
-  // location ids are copied out and the decoded samples let go: they are most of the decoded
-  // profile, and every full garbage collection from here on would walk them again.
   const typeCount = types.length;
-  let samples = p.sample;
-  const stackOf = new Map<number, number>();
-  const stackSample: number[] = [];
-  let stackIds = new Float64Array(1024);
-  let stackStart = new Int32Array(65);
-  let weights = new Float64Array(64 * typeCount);
-  let counts = new Float64Array(64 * typeCount);
-  const sameStack = (stack: number, ids: readonly Numeric[]): boolean => {
-    const from = stackStart[stack];
-    if (stackStart[stack + 1] - from !== ids.length) return false;
-    for (let l = 0; l < ids.length; l++) if (stackIds[from + l] !== num(ids[l])) return false;
-    return true;
-  };
-  for (let s = 0; s < samples.length; s++) {
-    const sample = samples[s];
-    const values = sample.value;
-    if (values.length !== typeCount) throw fail(`sample ${s} has ${values.length} values for ${typeCount} sample types`);
-    const ids = sample.locationId;
-    let h = 0x811c9dc5;
-    for (let l = 0; l < ids.length; l++) h = Math.imul(h ^ num(ids[l]), 0x01000193);
-    let stack = stackOf.get(h);
-    if (stack !== undefined && !sameStack(stack, ids)) stack = undefined;
-    if (stack === undefined) {
-      stack = stackSample.length;
-      stackSample.push(s);
-      const from = stackStart[stack];
-      if (from + ids.length > stackIds.length) stackIds = growFloat(stackIds, Math.max(stackIds.length * 2, from + ids.length));
-      for (let l = 0; l < ids.length; l++) stackIds[from + l] = num(ids[l]);
-      if (stack + 2 > stackStart.length) stackStart = growInt(stackStart, stackStart.length * 2);
-      stackStart[stack + 1] = from + ids.length;
-      // On a hash collision the first stack keeps the slot; the other is simply not cached.
-      if (!stackOf.has(h)) stackOf.set(h, stack);
-      if ((stack + 1) * typeCount > weights.length) {
-        weights = growFloat(weights, weights.length * 2);
-        counts = growFloat(counts, counts.length * 2);
-      }
-    }
-    for (let t = 0; t < typeCount; t++) {
-      const w = num(values[t]);
-      if (w === 0) continue;
-      weights[stack * typeCount + t] += w;
-      counts[stack * typeCount + t]++;
-    }
-  }
-  stackOf.clear();
-  p.sample = samples = [];
+  if (stacks.typeCount >= 0 && stacks.typeCount !== typeCount) throw fail(`sample 0 has ${stacks.typeCount} values for ${typeCount} sample types`);
+  const { ids: stackIds, start: stackStart, weights, counts, firstSample: stackSample } = stacks;
 
   const mappings = new Map<number, string>();
   for (const m of p.mapping) mappings.set(num(m.id), str(m.filename, `mapping ${num(m.id)} filename`));
@@ -250,22 +497,20 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
 
   // Locations flattened: frames root-first (the last line of a location is the caller the
   // others are inlined into) and their (frame, line) pairs, location i at locStart[i]….
-  const locs = p.location;
-  const locStart = new Int32Array(locs.length + 1);
+  const locStart = new Int32Array(locs.count + 1);
   const flatFrame: number[] = [];
   const flatPair: number[] = [];
-  for (let i = 0; i < locs.length; i++) {
-    const loc = locs[i];
-    const id = num(loc.id);
-    const module = mappings.get(num(loc.mappingId)) || undefined;
-    if (loc.line.length === 0) {
+  for (let i = 0; i < locs.count; i++) {
+    const id = locs.id[i];
+    const module = mappings.get(locs.mapping[i]) || undefined;
+    const first = locs.lineStart[i];
+    if (locs.lineStart[i + 1] === first) {
       // Unsymbolized: the address is all there is.
-      flatFrame.push(frameOf({ name: `0x${num(loc.address).toString(16)}`, module }));
+      flatFrame.push(frameOf({ name: `0x${locs.address[i].toString(16)}`, module }));
       flatPair.push(-1);
     }
-    for (let k = loc.line.length - 1; k >= 0; k--) {
-      const line = loc.line[k];
-      const fnId = num(line.functionId);
+    for (let k = locs.lineStart[i + 1] - 1; k >= first; k--) {
+      const fnId = locs.lineFunction[k];
       const fn = functions.get(fnId);
       if (!fn) throw fail(`location ${id} refers to unknown function ${fnId}`);
       const known = functionFrames.get(fnId);
@@ -276,14 +521,13 @@ function convert(p: PprofProfile, fail: (message: string) => ProfileImportError)
         frame = frameOf({ name: fn.name, file: fn.file || undefined, line: fn.startLine || undefined, module });
         if (!known) functionFrames.set(fnId, { module, frame });
       }
-      const lineNo = num(line.line);
       flatFrame.push(frame);
-      flatPair.push(pairOf(frame, lineNo));
+      flatPair.push(pairOf(frame, locs.lineNumber[k]));
     }
     locStart[i + 1] = flatFrame.length;
   }
-  const locationIndex = new IdTable<number>(locs.map((l) => num(l.id)));
-  for (let i = 0; i < locs.length; i++) locationIndex.set(num(locs[i].id), i);
+  const locationIndex = new IdTable<number>(Array.from(locs.id.subarray(0, locs.count)));
+  for (let i = 0; i < locs.count; i++) locationIndex.set(locs.id[i], i);
   const locIndex = (id: number): number => locationIndex.get(id) ?? -1;
 
   // The distinct stacks' location ids (from pass 1): a sample's unknown location is named now,
