@@ -3,6 +3,7 @@ import { ProfileImportError } from '../errors';
 import type { ProfileInput } from '../input';
 import type { Frame, Profile, WeightUnit } from '../model';
 import type { Importer } from './importer';
+import { JsonStreamReader, type JsonHandler } from '../json/stream';
 import { parseJson } from './speedscope';
 
 const FORMAT = 'gecko';
@@ -29,13 +30,16 @@ export const geckoImporter: Importer = {
     return GECKO_TABLES.test(headText) && /"threads"\s*:\s*\[/.test(headText);
   },
   async import(input) {
-    const json = parseJson(await input.text(FORMAT), input, FORMAT) as Record<string, unknown> | null;
-    const root = isObject(json) && isObject(json.profile) && 'threads' in json.profile ? json.profile : json;
-    if (!isObject(root) || !Array.isArray(root.threads)) {
+    // Streamed: the big tables go straight into typed columns instead of the million small
+    // arrays JSON.parse would make of their rows (which every later garbage collection walks).
+    const root = new StreamedProfile(input);
+    await JsonStreamReader.read(input.chunks(FORMAT), root.handler(), { file: input.name, format: FORMAT });
+    const doc = root.document();
+    if (!doc) {
       throw new ProfileImportError('not a Gecko profile: expected an object with a "threads" array (or a DevTools recording with "profile.threads")', input.name, FORMAT);
     }
     const threads: ThreadSource[] = [];
-    collectThreads(root, {}, 1, threads, input);
+    collectThreads(doc, {}, 1, threads, input);
     const profiles: Profile[] = [];
     const names = new Set<string>();
     threads.forEach((source, i) => {
@@ -94,6 +98,226 @@ function processLabel(thread: Record<string, unknown>, index: number): string {
   return parts.join(', ');
 }
 
+/** The streamed tables behind each thread object handed to importThread. */
+const streamedTables = new WeakMap<object, StreamedThread>();
+
+/** The thread members the importer reads besides its tables (all small scalars). */
+const THREAD_SCALARS = new Set(['name', 'processName', 'processType', 'pid', 'tid']);
+/** Tables read column by column into typed arrays, and the columns importThread reads of each. */
+const THREAD_TABLES = new Map([
+  ['samples', new Set(['stack', 'time', 'timeDeltas', 'weight'])],
+  ['stackTable', new Set(['prefix', 'frame'])],
+  ['frameTable', new Set(['location', 'line', 'func'])],
+  ['funcTable', new Set(['name', 'fileName', 'source', 'lineNumber', 'columnNumber', 'resource'])],
+  ['resourceTable', new Set(['name'])],
+]);
+
+/**
+ * A Gecko document as it streams by: `meta` and `shared` are materialized (small), each
+ * thread keeps its scalars, its string table and its tables as typed columns; markers and
+ * everything else are skipped unread. Threads and processes that older Firefox wrote as JSON
+ * strings are parsed when they arrive.
+ */
+class StreamedProfile {
+  private doc: Record<string, unknown> | undefined;
+
+  constructor(private readonly input: ProfileInput) {}
+
+  /** The profile object (the DevTools recording's `profile`, when wrapped), once read. */
+  document(): Record<string, unknown> | undefined {
+    const doc = this.doc;
+    if (isObject(doc) && isObject(doc.profile) && Array.isArray(doc.profile.threads)) return doc.profile;
+    return doc && Array.isArray(doc.threads) ? doc : undefined;
+  }
+
+  handler(): JsonHandler {
+    return { key: this.profileKeys((this.doc = {})) };
+  }
+
+  private profileKeys(target: Record<string, unknown>): (name: string) => JsonHandler | undefined {
+    return (name) => {
+      switch (name) {
+        case 'meta':
+        case 'shared':
+          return { value: (v) => (target[name] = v) };
+        case 'profile': {
+          const profile: Record<string, unknown> = {};
+          target.profile = profile;
+          return { key: this.profileKeys(profile), scalar: (v) => (target.profile = typeof v === 'string' ? parseJson(v, this.input, FORMAT) : v) };
+        }
+        case 'threads': {
+          const threads: unknown[] = [];
+          target.threads = threads;
+          return {
+            item: () => {
+              const thread = new StreamedThread();
+              return { key: thread.key, scalar: (v) => threads.push(typeof v === 'string' ? parseJson(v, this.input, FORMAT) : v), end: () => threads.push(thread.object()) };
+            },
+          };
+        }
+        case 'processes': {
+          const processes: unknown[] = [];
+          target.processes = processes;
+          return {
+            item: () => {
+              const sub: Record<string, unknown> = {};
+              return { key: this.profileKeys(sub), scalar: (v) => processes.push(typeof v === 'string' ? parseJson(v, this.input, FORMAT) : v), end: () => processes.push(sub) };
+            },
+          };
+        }
+        default:
+          return undefined;
+      }
+    };
+  }
+}
+
+class StreamedThread {
+  readonly tables = new Map<string, StreamedTable>();
+  private readonly scalars: Record<string, unknown> = {};
+  private strings: unknown[] | undefined;
+  private stringsKey = '';
+
+  readonly key = (name: string): JsonHandler | undefined => {
+    if (THREAD_SCALARS.has(name)) return { scalar: (v) => (this.scalars[name] = v) };
+    const columns = THREAD_TABLES.get(name);
+    if (columns) {
+      const table = new StreamedTable(columns);
+      this.tables.set(name, table);
+      return table.handler();
+    }
+    if (name === 'stringTable' || name === 'stringArray') {
+      const strings: unknown[] = (this.strings = []);
+      this.stringsKey = name;
+      const item: JsonHandler = { scalar: (v) => strings.push(v), value: undefined };
+      return { item: () => item };
+    }
+    return undefined;
+  };
+
+  /** The thread as importThread reads it: scalars and strings, its tables in streamedTables. */
+  object(): Record<string, unknown> {
+    const thread: Record<string, unknown> = { ...this.scalars };
+    streamedTables.set(thread, this);
+    if (this.strings) thread[this.stringsKey] = this.strings;
+    // importThread tells a thread with no samples table from one with an empty table.
+    for (const name of this.tables.keys()) thread[name] = {};
+    return thread;
+  }
+}
+
+/**
+ * One table in either layout, as numeric columns: `{schema, data: [[…], …]}` (raw, columns by
+ * position until the schema names them; the schema may come after the data) or
+ * `{column: […], length}` (processed). Cells that are not numbers (null, strings, booleans)
+ * read as null, which is what every column the importer uses holds besides numbers.
+ */
+class StreamedTable {
+  hasSchema = false;
+  readonly scalars: Record<string, unknown> = {};
+  private schema: Record<string, unknown> = {};
+  /** Raw layout: column values by position, `rows` rows. */
+  private positional: Float64Array<ArrayBuffer>[] = [];
+  private rows = 0;
+  /** Processed layout: named columns and their lengths. */
+  private readonly named = new Map<string, { values: Float64Array<ArrayBuffer>; length: number }>();
+  /** Raw layout, once the schema is known: whether each position is a column kept. */
+  private keep: boolean[] | undefined;
+
+  constructor(private readonly wanted: ReadonlySet<string>) {}
+
+  handler(): JsonHandler {
+    let cell = 0;
+    const row: JsonHandler = {
+      cells: true,
+      number: (n) => {
+        if (this.keep && !this.keep[cell]) {
+          cell++;
+          return;
+        }
+        const r = this.rows;
+        let col = this.positional[cell];
+        if (!col) {
+          col = this.positional[cell] = new Float64Array(Math.max(1024, this.positional[0]?.length ?? 0)).fill(NaN);
+        } else if (r >= col.length) {
+          col = this.positional[cell] = grown(col, r + 1);
+        }
+        col[r] = n;
+        cell++;
+      },
+      end: () => {
+        // A short row leaves NaN (null) in the rest of its columns.
+        for (let c = cell; c < this.positional.length; c++) {
+          if (!this.positional[c]) continue;
+          if (this.rows >= this.positional[c].length) this.positional[c] = grown(this.positional[c], this.rows + 1);
+          this.positional[c][this.rows] = NaN;
+        }
+        this.rows++;
+        cell = 0;
+      },
+    };
+    return {
+      key: (name) => {
+        if (name === 'schema') {
+          this.hasSchema = true;
+          return {
+            value: (v) => {
+              this.schema = isObject(v) ? v : {};
+              // Known before the rows (as Firefox writes it): only the columns read are kept.
+              if (this.rows === 0) {
+                this.keep = [];
+                for (const [c, i] of Object.entries(this.schema)) if (this.wanted.has(c) && typeof i === 'number' && i >= 0 && i < 1024) this.keep[i] = true;
+              }
+            },
+          };
+        }
+        if (name === 'data') return { item: () => row };
+        // Other members: scalars kept (`length`, `weightType`), arrays skipped.
+        if (!this.wanted.has(name)) return { scalar: (v) => (this.scalars[name] = v) };
+        const column = { values: new Float64Array(1024), length: 0 };
+        return {
+          cells: true,
+          number: (n) => {
+            if (column.length === column.values.length) column.values = grown(column.values, column.length + 1);
+            column.values[column.length++] = n;
+          },
+          end: () => this.named.set(name, column),
+          scalar: (v) => (this.scalars[name] = v),
+        };
+      },
+    };
+  }
+
+  /** The table for importThread (whose readers return null for a non-number cell). */
+  table(what: string, fail: (m: string) => never): Table {
+    const columnOf = (values: Float64Array | undefined, length: number) => (row: number) => {
+      if (!values || row >= length) return undefined;
+      const v = values[row];
+      return v === v ? v : null;
+    };
+    if (this.hasSchema) {
+      const position = (c: string) => (typeof this.schema[c] === 'number' ? (this.schema[c] as number) : -1);
+      const column = (c: string) => columnOf(this.positional[position(c)], this.rows);
+      return { length: this.rows, has: (c) => position(c) >= 0, column, get: (c, row) => column(c)(row) };
+    }
+    const lengthOf = this.scalars.length;
+    const first = ['frame', 'stack', 'func', 'name'].map((c) => this.named.get(c)).find((c) => c);
+    const length = typeof lengthOf === 'number' ? lengthOf : first ? first.length : -1;
+    if (length < 0) return fail(`${what} has neither a schema/data layout nor column arrays`);
+    const column = (c: string) => {
+      const col = this.named.get(c);
+      return columnOf(col?.values, col ? Math.min(col.length, length) : 0);
+    };
+    return { length, has: (c) => this.named.has(c), column, get: (c, row) => column(c)(row) };
+  }
+}
+
+function grown(a: Float64Array, atLeast: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(Math.max(a.length * 2, atLeast)).fill(NaN, a.length);
+  b.set(a);
+  return b;
+}
+
 /** A table in either layout: `{schema: {col: i}, data: rows}` (raw) or `{col: values}` (processed). */
 interface Table {
   length: number;
@@ -135,6 +359,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   const fail = (message: string): never => {
     throw new ProfileImportError(`thread ${index} (${name}): ${message}`, input.name, FORMAT);
   };
+  const streamed = streamedTables.get(thread);
   const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray) as unknown;
   if (!Array.isArray(strings)) fail('has no stringTable/stringArray');
   const string = (i: unknown, what: string): string => {
@@ -142,15 +367,18 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
     return typeof s === 'string' ? s : fail(`${what} refers to string ${JSON.stringify(i)}, but the string table has ${(strings as unknown[]).length} entries`);
   };
 
-  const samples = readTable(thread.samples, 'samples', fail);
-  const stacks = readTable(thread.stackTable, 'stackTable', fail);
-  const frameTable = readTable(thread.frameTable, 'frameTable', fail);
-  const processed = !isObject(thread.samples) || !('schema' in thread.samples);
-  const funcs = processed ? readTable(thread.funcTable, 'funcTable', fail) : undefined;
-  const resources = processed && isObject(thread.resourceTable) ? readTable(thread.resourceTable, 'resourceTable', fail) : undefined;
+  const table = (key: string, what: string) => streamed?.tables.get(key)?.table(what, fail) ?? readTable(thread[key], what, fail);
+  const samples = table('samples', 'samples');
+  const stacks = table('stackTable', 'stackTable');
+  const frameTable = table('frameTable', 'frameTable');
+  const samplesSchema = streamed?.tables.get('samples')?.hasSchema ?? (isObject(thread.samples) && 'schema' in thread.samples);
+  const processed = !samplesSchema;
+  const funcs = processed ? table('funcTable', 'funcTable') : undefined;
+  const hasResources = streamed?.tables.has('resourceTable') || isObject(thread.resourceTable);
+  const resources = processed && hasResources ? table('resourceTable', 'resourceTable') : undefined;
   const sources = processed && isObject(shared.sources) ? readTable(shared.sources, 'shared.sources', fail) : undefined;
 
-  const weightType = processed && isObject(thread.samples) ? thread.samples.weightType : undefined;
+  const weightType = !processed ? undefined : streamed ? streamed.tables.get('samples')?.scalars.weightType : isObject(thread.samples) ? thread.samples.weightType : undefined;
   const explicitWeight = (weightType === 'tracing-ms' || weightType === 'bytes') && samples.has('weight');
   const unit: WeightUnit = explicitWeight && weightType === 'bytes' ? 'bytes' : 'milliseconds';
   const builder = new ProfileBuilder(name, unit, { timeline: true });

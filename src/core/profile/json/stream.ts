@@ -10,6 +10,11 @@ import { ProfileImportError } from '../errors';
  * - `number`: the value must be an array of numbers, delivered one at a time without
  *   allocating (the fast path for `samples`, `timeDeltas`, `weights`).
  * - `item`: the value must be an array; called once per element with its index.
+ * - `scalar`: a string, number, true, false or null, parsed by the reader (no `JSON.parse`
+ *   of its bytes); with `key`/`item`/`number` it takes the values that are not containers.
+ * - `cells` (with `number`): the array may hold any values; those that are not numbers
+ *   (null, strings, booleans, objects, arrays) are skipped and delivered as NaN, so tables of
+ *   mixed rows still take the fast path.
  * - `end`: called when the object or array handled by `key`/`item`/`number` closes.
  * A handler with none of `value`/`key`/`item`/`number` skips the value.
  * `key` and `item` may both be set when either form is accepted (trace files are an array
@@ -20,6 +25,8 @@ export interface JsonHandler {
   key?(name: string): JsonHandler | undefined;
   item?(index: number): JsonHandler | undefined;
   number?(n: number): void;
+  cells?: boolean;
+  scalar?(value: string | number | boolean | null): void;
   end?(): void;
 }
 
@@ -285,6 +292,10 @@ export class JsonStreamReader {
     }
     const end = this.scanScalar(pos, eof);
     if (end === INCOMPLETE) return INCOMPLETE;
+    if (handler.scalar) {
+      handler.scalar(c === 0x22 ? this.decodeString(pos, end) : c === 0x74 ? true : c === 0x66 ? false : c === 0x6e ? null : this.parseNumber(pos, end));
+      return end;
+    }
     if (handler.key || handler.item || handler.number) {
       this.typeError(handler.key ? 'an object' : 'an array', describeScalar(c), pos);
     }
@@ -317,6 +328,31 @@ export class JsonStreamReader {
       }
       const tokenStart = pos;
       let c = buf[pos];
+      if (top.handler.cells && c !== 0x2d && !(c >= 0x30 && c <= 0x39)) {
+        // Not a number: stepped over whole (a string, literal, object or array).
+        const end = this.scanValue(tokenStart, eof);
+        if (end === INCOMPLETE || (end >= len && !eof)) {
+          this.pos = tokenStart;
+          return INCOMPLETE;
+        }
+        onNumber(NaN);
+        pos = end;
+        top.state = COMMA_OR_END;
+        while (pos < len && isSpace(buf[pos])) pos++;
+        if (pos >= len) {
+          this.pos = pos;
+          return INCOMPLETE;
+        }
+        c = buf[pos];
+        if (c === 0x2c) {
+          top.index++;
+          top.state = ELEMENT;
+          pos++;
+          continue;
+        }
+        if (c === 0x5d) return this.close(pos + 1);
+        this.fail(false, `expected ',' or ']'${this.pathSuffix()}, found ${describe(c)}`, this.base + pos);
+      }
       let negative = false;
       if (c === 0x2d /* - */) {
         negative = true;
