@@ -15,8 +15,9 @@ function buffersOf(set: ProfileSet): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const p of set.profiles) {
     for (const a of [p.nodeFrame, p.nodeParent, p.nodeSelf, p.nodeTotal, p.timeline?.node, p.timeline?.weight, p.timeline?.time]) {
-      // slices own their buffers; skip views over a shared one
-      if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !out.includes(a.buffer as ArrayBuffer)) out.push(a.buffer as ArrayBuffer);
+      // Arrays own their buffers, or are views over most of one (the builder's, a quarter
+      // spare at most); a view over a small part of a larger buffer is copied instead.
+      if (a && a.byteOffset === 0 && a.byteLength * 4 >= a.buffer.byteLength * 3 && !out.includes(a.buffer as ArrayBuffer)) out.push(a.buffer as ArrayBuffer);
     }
   }
   return out;

@@ -216,9 +216,16 @@ export class ProfileBuilder {
 
   build(): Profile {
     const n = this.nodeCount;
-    const nodeFrame = this.nodeFrame.slice(0, n);
-    const nodeParent = this.nodeParent.slice(0, n);
-    const nodeSelf = this.nodeSelf.slice(0, n);
+    // The builder is spent: its lookup table goes first, and each array it hands over is a
+    // view when nearly full (a copy would briefly double it) or a copy whose original it lets go.
+    this.slots = new Int32Array(2);
+    this.mask = 0;
+    const nodeFrame = fitted(this.nodeFrame, n);
+    const nodeParent = fitted(this.nodeParent, n);
+    const nodeSelf = fitted(this.nodeSelf, n);
+    this.nodeFrame = nodeFrame;
+    this.nodeParent = nodeParent;
+    this.nodeSelf = nodeSelf;
     const nodeTotal = Float64Array.from(nodeSelf);
     for (let i = n - 1; i > 0; i--) nodeTotal[nodeParent[i]] += nodeTotal[i];
     const profile: Profile = {
@@ -241,6 +248,7 @@ export class ProfileBuilder {
         weight: fitted(this.timelineWeight!, this.timelineLength),
         time: fitted(this.timelineTime!, this.timelineLength),
       };
+      this.dropTimeline();
     }
     if (this.startTime !== undefined) profile.startTime = this.startTime;
     if (this.endTime !== undefined) profile.endTime = this.endTime;
@@ -347,6 +355,7 @@ function seenBefore(stack: ArrayLike<number>, lines: ArrayLike<number>, i: numbe
 }
 
 /** The first `length` entries: the array itself when it is exactly full (a reserved size), else a trimmed copy. */
+/** The first `length` values: a view when that is most of the array, else a copy. */
 function fitted<T extends Int32Array | Float64Array>(a: T, length: number): T {
-  return (length === a.length ? a : a.slice(0, length)) as T;
+  return (length * 4 >= a.length * 3 ? a.subarray(0, length) : a.slice(0, length)) as T;
 }
