@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { ProfileImportError } from '../../../src/core/profile/errors';
 import { geckoImporter } from '../../../src/core/profile/importers/gecko';
 import { importProfileBytes } from '../../../src/core/profile/importers/index';
@@ -202,6 +203,45 @@ describe('Firefox (Gecko) importer', () => {
       assert.equal(e.format, 'gecko');
       assert.match(e.message, /^not a Gecko profile: expected an object with a "threads" array/);
     });
+  });
+
+  it('streams threads to the same result as threads that arrive as JSON strings (read whole)', async () => {
+    // Older Firefox wrote each thread as a JSON string: those threads go through JSON.parse,
+    // the others are streamed into typed columns. Both must give the same profiles.
+    const docs: { name: string; doc: Record<string, unknown> }[] = [{ name: 'processed', doc: processedProfile() }];
+    for (const f of fs.readdirSync(DIR).filter((n) => /\.json(\.gz)?$/.test(n))) {
+      const bytes = fs.readFileSync(fixture(f));
+      docs.push({ name: f, doc: JSON.parse((f.endsWith('.gz') ? zlib.gunzipSync(bytes) : bytes).toString('utf8')) });
+    }
+    for (const { name, doc } of docs) {
+      const streamed = await importProfileBytes(Buffer.from(JSON.stringify(doc)), name);
+      const root = (doc.profile ?? doc) as { threads: unknown[] };
+      root.threads = root.threads.map((t) => JSON.stringify(t));
+      const whole = await importProfileBytes(Buffer.from(JSON.stringify(doc)), name);
+      assert.equal(streamed.profiles.length, whole.profiles.length, name);
+      streamed.profiles.forEach((p, i) => {
+        assert.equal(p.name, whole.profiles[i].name, name);
+        assert.equal(p.totalWeight, whole.profiles[i].totalWeight, `${name} ${p.name}`);
+        assert.equal(foldedSnapshot(p), foldedSnapshot(whole.profiles[i]), `${name} ${p.name}`);
+        assert.deepEqual(p.lineTotal, whole.profiles[i].lineTotal, `${name} ${p.name} lines`);
+      });
+    }
+  });
+
+  it('reads raw tables whatever their key order, short rows and odd cells', async () => {
+    // The schema after the data, a row shorter than the schema, objects and strings in
+    // columns the importer does not read, and markers (skipped unread).
+    const text = `{"meta":{"interval":1,"stackwalk":1},"threads":[{"name":"T","markers":{"schema":{"name":0},"data":[[1,{"x":[1,2]}]]},
+      "samples":{"data":[[1,0,{"a":1}],[1,1],[0,2,"x"],[null,3]],"schema":{"stack":0,"time":1,"extra":2}},
+      "stackTable":{"data":[[null,0],[0,1]],"schema":{"prefix":0,"frame":1}},
+      "frameTable":{"schema":{"location":0,"optimizations":1,"line":2},"data":[[0,{"deep":[[1]]},3],[1,null]]},
+      "stringTable":["main (app.js:1:1)","work (app.js:5:2)"]}]}`;
+    const set = await importProfileBytes(Buffer.from(text), 'raw.json');
+    const p = set.profiles[0];
+    assert.equal(p.name, 'T');
+    // Samples last until the next one: work 1 + 1 ms, main 1 ms; the null stack counts nothing.
+    assert.equal(foldedSnapshot(p), '# T | unit=milliseconds | samples=3 | total=3 | stacks=2\nmain (app.js:1:2) 1\nmain (app.js:1:2);work (app.js:5:3) 2\n');
+    assert.deepEqual([...(p.lineTotal.get(p.frames.findIndex((f) => f.name === 'main')) ?? [])], [[3, 3]]);
   });
 
   it('survives truncations and byte flips of every fixture (fuzz)', async () => {

@@ -73,6 +73,26 @@ describe('JsonStreamReader', () => {
     assert.deepEqual(numbersOf(enc('\uFEFF[7, 8]'), [5]), [7, 8], 'a byte-order mark is skipped');
   });
 
+  it('reads mixed cells as numbers and NaN, and scalars without JSON.parse, in any chunking', () => {
+    const text = '[[1, null, "a,]\\"b", {"x": [1, [2]]}, true, -2.5, [], false], [], ["\\u00e9", 3]]';
+    const expected = JSON.parse(text).map((row: unknown[]) => row.map((v) => (typeof v === 'number' ? v : NaN)));
+    const scalars = '{"s": "caf\\u00e9 \u00fc", "n": -1.5e2, "t": true, "f": false, "z": null, "o": {"a": 1}}';
+    for (const sizes of [[1], [2], [3, 1], [7], [1000]]) {
+      const rows: number[][] = [];
+      let row: number[] = [];
+      const cells: JsonHandler = { cells: true, number: (n) => row.push(n), end: () => (rows.push(row), (row = [])) };
+      streamParse(enc(text), sizes, { item: () => cells });
+      assert.deepEqual(rows, expected, `chunks ${sizes}`);
+
+      const got: Record<string, unknown> = {};
+      streamParse(enc(scalars), sizes, { key: (k) => ({ scalar: (v) => (got[k] = v) }) });
+      // The object member is a container: a scalar-only handler skips it.
+      assert.deepEqual(got, { s: 'café ü', n: -150, t: true, f: false, z: null }, `chunks ${sizes}`);
+    }
+    const bad = errorOf(() => streamParse(enc('[1, nul]'), [3], { cells: true, number: () => undefined }));
+    assert.match(bad.message, /invalid literal/);
+  });
+
   it('rebuilds nested documents through key/item/value handlers in any chunking', () => {
     const doc = {
       nodes: [
