@@ -117,6 +117,8 @@ interface Row {
   importMBps: number | null;
   peakRssMB: number | null;
   peakRssPerFileSize: number | null;
+  /** Peak RSS above the bare child process's (node + tsx + the importer's modules), per file byte. */
+  importRssPerFileSize?: number | null;
   floorPeakRssMB: number | null;
   runs: number;
   note?: string;
@@ -174,7 +176,7 @@ function timed<T>(f: () => T): [T, number] {
 }
 
 function printTable(rows: Row[]): void {
-  const header = ['format', 'case', 'file MB', 'samples', 'import ms', 'floor', 'floor ms', 'ratio', 'MB/s', 'cpu ms', 'floor cpu', 'cpu ratio', 'MB/s cpu', 'peak RSS MB', 'RSS/file', 'note'];
+  const header = ['format', 'case', 'file MB', 'samples', 'import ms', 'floor', 'floor ms', 'ratio', 'MB/s', 'cpu ms', 'floor cpu', 'cpu ratio', 'MB/s cpu', 'peak RSS MB', 'RSS/file', 'above base/file', 'note'];
   const lines = rows.map((r) => [
     r.format,
     r.case,
@@ -191,6 +193,7 @@ function printTable(rows: Row[]): void {
     r.importCpuMs === null ? '-' : String(round(r.fileMB / (r.importCpuMs / 1000))),
     r.peakRssMB === null ? '-' : String(r.peakRssMB),
     r.peakRssPerFileSize === null ? '-' : `${r.peakRssPerFileSize}x`,
+    r.importRssPerFileSize === null || r.importRssPerFileSize === undefined ? '-' : `${r.importRssPerFileSize}x`,
     r.note ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
@@ -281,10 +284,13 @@ async function main(): Promise<void> {
     }
   }
 
+  const baseline = measure('floor', 'read', 'none', __filename);
+  for (const r of rows) {
+    r.importRssPerFileSize = r.peakRssMB === null ? null : round(((r.peakRssMB - baseline.maxRssMB) * MB) / (r.fileMB * MB));
+  }
   console.log('');
   printTable(rows);
-  const baseline = measure('floor', 'read', 'none', __filename);
-  console.log(`\nchild process baseline (node + tsx, reading this file): ${baseline.maxRssMB.toFixed(0)} MB RSS`);
+  console.log(`\nchild process baseline (node + tsx, reading this file): ${baseline.maxRssMB.toFixed(0)} MB RSS; "above base/file" is peak RSS minus that, per file byte`);
   const out = path.join(__dirname, 'results', 'import.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(

@@ -14,6 +14,8 @@ export class ProfileBuilder {
   private nodeFrame = new Int32Array(1024);
   private nodeParent = new Int32Array(1024);
   private nodeSelf = new Float64Array(1024);
+  /** Per node, its one child made by freshChild() and not yet in the lookup table (0 = none). */
+  private pendingChild = new Int32Array(1024);
 
   // Hash table of (parent, frame) → node: slot i holds [node (0 = empty), frame] at 2i; the
   // parent is checked in nodeParent only when the frame matches. Two ints a slot, not four:
@@ -104,8 +106,18 @@ export class ProfileBuilder {
     if (total * 2 > this.mask) this.rehash(total * 2);
   }
 
+  /** Nodes created so far (the root included). */
+  get size(): number {
+    return this.nodeCount;
+  }
+
   /** Returns the child of `parent` for `frame`, creating it when needed. */
   child(parent: number, frame: number): number {
+    const pending = this.pendingChild[parent];
+    if (pending > 0) {
+      this.pendingChild[parent] = 0;
+      this.index(pending);
+    }
     const slots = this.slots;
     let h = slotHash(parent, frame) & this.mask;
     for (;;) {
@@ -124,6 +136,31 @@ export class ProfileBuilder {
     slots[at + 1] = frame;
     if (this.nodeCount * 2 > this.mask) this.rehash();
     return node;
+  }
+
+  /**
+   * A new child of `parent` for `frame`, where `parent` was created by the call just before
+   * (child() returning a new node, or freshChild()) and so has no children yet: no lookup is
+   * needed. The node enters the lookup table only when another child of `parent` is asked
+   * for. Below the point where a stack leaves the known tree every node is new, and most are
+   * never looked up again: their probes into the table (a cache miss each) are saved.
+   */
+  freshChild(parent: number, frame: number): number {
+    const node = this.nodeCount++;
+    if (node >= this.nodeFrame.length) this.growNodes();
+    this.nodeFrame[node] = frame;
+    this.nodeParent[node] = parent;
+    this.pendingChild[parent] = node;
+    return node;
+  }
+
+  /** Puts a node created by freshChild() into the lookup table. */
+  private index(node: number): void {
+    const frame = this.nodeFrame[node];
+    let h = slotHash(this.nodeParent[node], frame) & this.mask;
+    while (this.slots[h << 1] !== 0) h = (h + 1) & this.mask;
+    this.slots[h << 1] = node;
+    this.slots[(h << 1) + 1] = frame;
   }
 
   // The previous stack and its nodes: consecutive samples usually share most of their stack,
@@ -145,8 +182,15 @@ export class ProfileBuilder {
     const shared = Math.min(depth, this.lastDepth);
     while (i < shared && lastStack[i] === stack[i]) i++;
     let node = i > 0 ? lastNodes[i - 1] : 0;
+    let fresh = false;
     for (; i < depth; i++) {
-      node = this.child(node, stack[i]);
+      if (fresh) {
+        node = this.freshChild(node, stack[i]);
+      } else {
+        const before = this.nodeCount;
+        node = this.child(node, stack[i]);
+        fresh = this.nodeCount > before;
+      }
       lastStack[i] = stack[i];
       lastNodes[i] = node;
     }
@@ -220,6 +264,7 @@ export class ProfileBuilder {
     // view when nearly full (a copy would briefly double it) or a copy whose original it lets go.
     this.slots = new Int32Array(2);
     this.mask = 0;
+    this.pendingChild = new Int32Array(0);
     const nodeFrame = fitted(this.nodeFrame, n);
     const nodeParent = fitted(this.nodeParent, n);
     const nodeSelf = fitted(this.nodeSelf, n);
@@ -262,6 +307,7 @@ export class ProfileBuilder {
     const self = new Float64Array(size);
     self.set(this.nodeSelf);
     this.nodeSelf = self;
+    this.pendingChild = growInt(this.pendingChild, size);
   }
 
   /**
@@ -309,6 +355,8 @@ export class ProfileBuilder {
       slots[(h << 1) + 1] = frame;
     }
     this.slots = slots;
+    // Every node is in the table now.
+    this.pendingChild.fill(0);
   }
 }
 

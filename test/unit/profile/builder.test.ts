@@ -47,6 +47,42 @@ describe('ProfileBuilder', () => {
     for (let n = 1; n < p.nodeCount; n++) if (p.nodeParent[n] !== 0) assert.equal(p.nodeSelf[n], 1);
   });
 
+  it('gives one node per path when new branches skip the lookup (random stacks, any order)', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let round = 0; round < 20; round++) {
+      const b = new ProfileBuilder('t', 'samples');
+      const frames = Array.from({ length: 6 }, (_, i) => b.frame({ name: `f${i}` }));
+      const expected = new Map<string, number>();
+      for (let s = 0; s < 300; s++) {
+        // Short alphabets and depths make stacks share prefixes, branch and repeat.
+        const stack = Array.from({ length: 1 + Math.floor(random() * 6) }, () => frames[Math.floor(random() * (2 + (round % 5)))]);
+        b.appendSample(stack, 1);
+        for (let d = 1; d <= stack.length; d++) {
+          const key = stack.slice(0, d).join(';');
+          if (d === stack.length) expected.set(key, (expected.get(key) ?? 0) + 1);
+          else if (!expected.has(key)) expected.set(key, 0);
+        }
+        // Interleave direct lookups, which must find nodes made without one.
+        if (s % 7 === 0) {
+          let node = 0;
+          for (const f of stack) node = b.child(node, f);
+          b.appendToNode(node, 0);
+        }
+      }
+      const p = b.build();
+      const got = new Map<string, number>();
+      for (let n = 1; n < p.nodeCount; n++) {
+        const path: number[] = [];
+        for (let m = n; m > 0; m = p.nodeParent[m]) path.unshift(p.nodeFrame[m]);
+        const key = path.join(';');
+        assert.ok(!got.has(key), `round ${round}: two nodes for ${key}`);
+        got.set(key, p.nodeSelf[n]);
+      }
+      assert.deepEqual(got, expected, `round ${round}`);
+    }
+  });
+
   it('records line cost once per sample for recursive frames', () => {
     const b = new ProfileBuilder('t', 'nanoseconds');
     const f = b.frame({ name: 'f', file: 'a.js', line: 1 });

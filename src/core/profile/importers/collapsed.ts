@@ -159,6 +159,8 @@ class CollapsedReader {
     }
     let node = depth > 0 ? this.prevNodes[depth - 1] : 0;
     let pos = depth > 0 ? start + this.prevEnds[depth - 1] + 1 : start;
+    // Once a frame is new to the tree, so is every frame below it on this line.
+    let fresh = false;
     while (pos <= end) {
       let semi = pos;
       let hash = FNV_OFFSET;
@@ -166,7 +168,13 @@ class CollapsedReader {
       if (semi > pos) {
         let token = this.tokens.find(buf, pos, semi, hash);
         if (token < 0) token = this.newToken(buf, pos, semi, hash);
-        node = this.builder.child(node, this.tokenFrame[token]);
+        if (fresh) {
+          node = this.builder.freshChild(node, this.tokenFrame[token]);
+        } else {
+          const before = this.builder.size;
+          node = this.builder.child(node, this.tokenFrame[token]);
+          fresh = this.builder.size > before;
+        }
         if (depth >= this.prevEnds.length) this.growPath();
         this.prevEnds[depth] = semi - start;
         this.prevTokens[depth] = token;

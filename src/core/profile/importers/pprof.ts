@@ -589,11 +589,19 @@ function convert(
         const max = depth < prevDepth ? depth : prevDepth;
         while (d < max && frameStack[d] === prevFrames[d]) d++;
         let node = d > 0 ? path[d - 1] : 0;
+        // Once a frame is new to the tree, so is every frame below it on this stack.
+        let fresh = false;
         for (; d < depth; d++) {
           const f = frameStack[d];
           let bf = map[f];
           if (bf < 0) bf = map[f] = b.frame(frames[f]);
-          node = b.child(node, bf);
+          if (fresh) {
+            node = b.freshChild(node, bf);
+          } else {
+            const before = b.size;
+            node = b.child(node, bf);
+            fresh = b.size > before;
+          }
           path[d] = node;
         }
         prevFrames.set(frameStack.subarray(0, depth));
