@@ -8,7 +8,7 @@ import { collapsedImporter } from '../../../src/core/profile/importers/collapsed
 import { detectImporter, importProfileBytes } from '../../../src/core/profile/importers/index';
 import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/input';
 import { readLines } from '../../../src/core/profile/text/lines';
-import { FIXTURES, checkImport, setSnapshot } from './support';
+import { FIXTURES, checkImport, setSnapshot, recycled } from './support';
 
 const DIR = path.join(FIXTURES, 'collapsed');
 const fixture = (name: string) => path.join(DIR, name);
@@ -25,6 +25,9 @@ function chunkedInput(bytes: Uint8Array, size: number): ProfileInput {
     text: (f) => base.text(f),
     async *chunks() {
       for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    },
+    recycledChunks(format: string, buffers: number) {
+      return recycled(this.chunks(format), buffers);
     },
   };
 }

@@ -9,7 +9,7 @@ import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/inp
 import { importCpuprofile } from '../../../src/core/profile/importers/cpuprofile';
 import { detectImporter, importProfileBytes, importProfileFile } from '../../../src/core/profile/importers/index';
 import type { Profile, ProfileSet } from '../../../src/core/profile/model';
-import { assertClose, checkImport, FIXTURES, setSnapshot } from './support';
+import { assertClose, checkImport, FIXTURES, setSnapshot, recycled } from './support';
 
 const DIR = path.join(FIXTURES, 'cpuprofile');
 const fixture = (name: string) => path.join(DIR, name);
@@ -56,6 +56,9 @@ function chunkedInput(bytes: Uint8Array, chunkSize: number): ProfileInput {
     text: async () => Buffer.from(bytes).toString('utf8'),
     async *chunks() {
       for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+    },
+    recycledChunks(format: string, buffers: number) {
+      return recycled(this.chunks(format), buffers);
     },
   };
 }

@@ -6,7 +6,7 @@ import { detectImporter, importProfileBytes } from '../../../src/core/profile/im
 import { perfImporter } from '../../../src/core/profile/importers/perf';
 import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/input';
 import type { Profile } from '../../../src/core/profile/model';
-import { FIXTURES, assertClose, checkImport, setSnapshot } from './support';
+import { FIXTURES, assertClose, checkImport, setSnapshot, recycled } from './support';
 
 const DIR = path.join(FIXTURES, 'perf');
 const fixture = (name: string) => path.join(DIR, name);
@@ -63,6 +63,9 @@ function chunkedInput(bytes: Uint8Array, size: number): ProfileInput {
     text: (f) => base.text(f),
     async *chunks() {
       for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+    },
+    recycledChunks(format: string, buffers: number) {
+      return recycled(this.chunks(format), buffers);
     },
   };
 }

@@ -5,7 +5,7 @@ import { ProfileImportError } from '../../../src/core/profile/errors';
 import { importProfileBytes, importProfileFile } from '../../../src/core/profile/importers/index';
 import { importSpeedscope, speedscopeImporter } from '../../../src/core/profile/importers/speedscope';
 import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/input';
-import { FIXTURES, checkImport, foldedSnapshot, setSnapshot } from './support';
+import { FIXTURES, checkImport, foldedSnapshot, setSnapshot, recycled } from './support';
 
 const DIR = path.join(FIXTURES, 'speedscope');
 const fixture = (name: string) => path.join(DIR, name);
@@ -212,6 +212,9 @@ describe('speedscope importer', () => {
         text: (format) => whole.text(format),
         async *chunks() {
           for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
+        },
+        recycledChunks(format: string, buffers: number) {
+          return recycled(this.chunks(format), buffers);
         },
       };
       const set = await importSpeedscope(chunked, { streamThreshold: 16 });

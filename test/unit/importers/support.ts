@@ -103,3 +103,20 @@ export function assertClose(actual: number, expected: number, what: string): voi
   const tol = Math.max(1e-9, Math.abs(expected) * 1e-9);
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: expected ${expected}, got ${actual}`);
 }
+
+/**
+ * `chunks` as `recycledChunks(format, buffers)` hands them out: copied into `buffers` buffers
+ * used in turn, each poisoned before it is reused, so an importer that keeps a chunk longer
+ * than it may reads garbage (and its test fails).
+ */
+export async function* recycled(chunks: AsyncIterable<Uint8Array>, buffers: number): AsyncIterable<Uint8Array> {
+  const ring: Uint8Array[] = [];
+  let i = 0;
+  for await (const chunk of chunks) {
+    const slot = i++ % Math.max(2, buffers);
+    if (!ring[slot] || ring[slot].length < chunk.length) ring[slot] = new Uint8Array(Math.max(chunk.length, 16));
+    ring[slot].fill(0x7e);
+    ring[slot].set(chunk);
+    yield ring[slot].subarray(0, chunk.length);
+  }
+}

@@ -51,7 +51,8 @@ export const collapsedImporter: Importer = {
     // most a million: the trie's early doublings go, and a huge file that repeats its stacks
     // does not pay for a table it never fills.
     if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 20));
-    await readLines(input.chunks(FORMAT), reader.line);
+    // Lines are consumed as they come (the previous one is kept as a copy).
+    await readLines(input.recycledChunks(FORMAT, 2), reader.line);
     if (reader.builder.samples === 0) {
       const why = reader.firstBad
         ? `no line of the form "frame;frame;… count" (line ${reader.firstBad} is not)`
@@ -90,10 +91,10 @@ class CollapsedReader {
   private tokenLine: number[] = [];
   private anyLines = false;
 
-  // The previous line: its bytes, the end offset (relative to the line start) of each frame,
-  // the token and trie node at each depth.
-  private prevBuf: Buffer = Buffer.alloc(0);
-  private prevStart = 0;
+  // The previous line: a copy of its bytes (the chunk it came from may be reused by the
+  // time the next line arrives), the end offset of each frame, the token and trie node at
+  // each depth.
+  private prevBuf: Buffer = Buffer.alloc(4096);
   private prevDepth = 0;
   private prevEnds = new Int32Array(256);
   private prevTokens = new Int32Array(256);
@@ -144,12 +145,11 @@ class CollapsedReader {
     }
     // Shared prefix with the previous line, cut back to the last frame boundary inside it.
     const prev = this.prevBuf;
-    const prevStart = this.prevStart;
     const prevLen = this.prevDepth > 0 ? this.prevEnds[this.prevDepth - 1] : 0;
     const len = end - start;
     const max = len < prevLen ? len : prevLen;
     let same = 0;
-    while (same < max && buf[start + same] === prev[prevStart + same]) same++;
+    while (same < max && buf[start + same] === prev[same]) same++;
     let depth = 0;
     if (same === max) {
       // A frame is shared only when both lines end it at the same offset.
@@ -183,8 +183,8 @@ class CollapsedReader {
       }
       pos = semi + 1;
     }
-    this.prevBuf = buf;
-    this.prevStart = start;
+    if (end - start > this.prevBuf.length) this.prevBuf = Buffer.allocUnsafe(Math.max(end - start, this.prevBuf.length * 2));
+    buf.copy(this.prevBuf, 0, start, end);
     this.prevDepth = depth;
     if (depth === 0) return false;
     this.builder.appendToNode(node, weight);

@@ -32,7 +32,8 @@ export const perfImporter: Importer = {
   },
   async import(input) {
     const reader = new PerfReader(input.name);
-    await readLines(input.chunks(FORMAT), reader.line);
+    // Each line is consumed as it comes (a line split across chunks is joined into a copy).
+    await readLines(input.recycledChunks(FORMAT, 2), reader.line);
     reader.endSample();
     if (reader.samples === 0) {
       throw new ProfileImportError(

@@ -41,8 +41,9 @@ export function headLines(headText: string, headBytes: number, maxLines: number)
 
 /**
  * Feeds every line of `chunks` to `onLine`. Lines that straddle chunks are joined into a
- * fresh buffer, so a range handed out stays valid for as long as the caller keeps the buffer.
- * Returns the number of lines.
+ * fresh buffer; other ranges are views of the chunks, valid as long as the chunk is (with
+ * `recycledChunks(format, n)`, until n - 1 more chunks have been read). Returns the number of
+ * lines.
  */
 export async function readLines(chunks: AsyncIterable<Uint8Array>, onLine: LineHandler): Promise<number> {
   let lineNo = 0;
