@@ -169,6 +169,30 @@ describe('JsonStreamReader', () => {
     assert.match(errorOf(() => streamParse(enc('[tru'), [2], { item: () => ({}) })).message, /^truncated JSON: truncated literal/);
   });
 
+  it('copies what it keeps of recycled chunks (the caller overwrites them after each write)', () => {
+    const dir = path.join(FIXTURES, 'cpuprofile');
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).slice(0, 4)) {
+      const bytes = fs.readFileSync(path.join(dir, name));
+      const expected = JSON.parse(bytes.toString('utf8'));
+      for (const size of [1, 5, 4093]) {
+        let result: unknown;
+        const reader = new JsonStreamReader(mirror(expected, (v) => (result = v)), SOURCE, { recycled: true });
+        // One buffer for every chunk, poisoned before each refill: anything the reader kept
+        // without copying is garbage by the next write.
+        const shared = new Uint8Array(size);
+        for (let i = 0; i < bytes.length; i += size) {
+          shared.fill(0x7b);
+          const n = Math.min(size, bytes.length - i);
+          shared.set(bytes.subarray(i, i + n));
+          reader.write(shared.subarray(0, n));
+        }
+        shared.fill(0x7b);
+        reader.end();
+        assert.deepEqual(result, expected, `${name} in chunks of ${size}`);
+      }
+    }
+  });
+
   it('equals JSON.parse on every cpuprofile and trace-event fixture, in small chunks', () => {
     for (const format of ['cpuprofile', 'trace-event']) {
       const dir = path.join(FIXTURES, format);

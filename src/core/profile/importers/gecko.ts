@@ -33,7 +33,7 @@ export const geckoImporter: Importer = {
     // Streamed: the big tables go straight into typed columns instead of the million small
     // arrays JSON.parse would make of their rows (which every later garbage collection walks).
     const root = new StreamedProfile(input);
-    await JsonStreamReader.read(input.chunks(FORMAT), root.handler(), { file: input.name, format: FORMAT });
+    await JsonStreamReader.read(input.recycledChunks(FORMAT, 2), root.handler(), { file: input.name, format: FORMAT }, { recycled: true });
     const doc = root.document();
     if (!doc) {
       throw new ProfileImportError('not a Gecko profile: expected an object with a "threads" array (or a DevTools recording with "profile.threads")', input.name, FORMAT);

@@ -22,13 +22,18 @@ export async function readJsonOrStream(
   handler: () => JsonHandler,
   options: JsonReadOptions = {},
 ): Promise<unknown> {
+  const source = { file: input.name, format };
+  if (threshold <= 0) {
+    // Always streamed: the file is read through two recycled buffers.
+    await JsonStreamReader.read(input.recycledChunks(format, 2), handler(), source, { ...options, recycled: true });
+    return undefined;
+  }
   const limit = Math.min(threshold, MAX_STRING_LENGTH);
   // Known to fit: one read into one string, the floor's own path (readFileSync + JSON.parse).
   if (input.knownSize !== undefined && input.knownSize <= limit) return parseJson(await input.text(format), input.name, format, options);
   const parts: Uint8Array[] = [];
   let total = 0;
   let reader: JsonStreamReader | undefined;
-  const source = { file: input.name, format };
   for await (const chunk of input.chunks(format)) {
     if (reader) {
       reader.write(chunk);

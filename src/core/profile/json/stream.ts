@@ -42,6 +42,11 @@ export interface JsonReadOptions {
    * trailing comma), as the Trace Event Format allows for recordings cut short.
    */
   allowUnclosedRootArray?: boolean;
+  /**
+   * The chunks given to write() are the caller's buffers, reused once write() returns (as
+   * `recycledChunks` hands them out): the reader copies what it has to keep.
+   */
+  recycled?: boolean;
 }
 
 const SKIP: JsonHandler = {};
@@ -93,6 +98,8 @@ export class JsonStreamReader {
   private pendingBytes = 0;
   /** Do not retry an incomplete token before this many bytes are buffered (keeps retries linear). */
   private retryAt = 0;
+  /** `buf` is the caller's recycled chunk, not the reader's own copy. */
+  private borrowed = false;
 
   constructor(
     private readonly root: JsonHandler,
@@ -100,7 +107,7 @@ export class JsonStreamReader {
     private readonly options: JsonReadOptions = {},
   ) {}
 
-  /** Reads a whole stream of chunks. */
+  /** Reads a whole stream of chunks (with `options.recycled`, chunks the source reuses). */
   static async read(chunks: AsyncIterable<Uint8Array>, root: JsonHandler, source: JsonSource, options?: JsonReadOptions): Promise<void> {
     const reader = new JsonStreamReader(root, source, options);
     for await (const chunk of chunks) reader.write(chunk);
@@ -123,9 +130,20 @@ export class JsonStreamReader {
     if (chunk.length === 0) return;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.buf.length - this.pos + this.pendingBytes < this.retryAt) return;
+    if (this.buf.length - this.pos + this.pendingBytes < this.retryAt) {
+      // Waiting for more bytes: a recycled chunk is kept as a copy.
+      if (this.options.recycled) this.pending[this.pending.length - 1] = chunk.slice();
+      return;
+    }
     this.absorbPending();
     this.run(false);
+    if (this.borrowed && this.pos < this.buf.length) {
+      // The unread tail of a recycled chunk is kept as a copy.
+      this.base += this.pos;
+      this.buf = this.buf.slice(this.pos);
+      this.pos = 0;
+      this.borrowed = false;
+    }
   }
 
   end(): void {
@@ -147,6 +165,8 @@ export class JsonStreamReader {
     if (rest === 0 && this.pending.length === 1) {
       this.base += this.buf.length;
       this.buf = this.pending[0];
+      // A chunk that waited in `pending` is a copy already; one absorbed at once is the caller's.
+      this.borrowed = this.options.recycled === true;
     } else {
       const joined = new Uint8Array(rest + this.pendingBytes);
       joined.set(this.buf.subarray(this.pos), 0);
@@ -157,6 +177,7 @@ export class JsonStreamReader {
       }
       this.base += this.pos;
       this.buf = joined;
+      this.borrowed = false;
     }
     this.pos = 0;
     this.pending = [];
