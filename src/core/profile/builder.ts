@@ -16,6 +16,8 @@ export class ProfileBuilder {
   private nodeSelf = new Float64Array(1024);
   /** Per node, its one child made by freshChild() and not yet in the lookup table (0 = none). */
   private pendingChild = new Int32Array(1024);
+  /** Nodes in the lookup table (all but those pending). */
+  private indexed = 0;
 
   // Hash table of (parent, frame) → node: slot i holds [node (0 = empty), frame] at 2i; the
   // parent is checked in nodeParent only when the frame matches. Two ints a slot, not four:
@@ -100,10 +102,11 @@ export class ProfileBuilder {
    * Makes room for `nodes` more call-tree nodes at once, for importers that know their tree's
    * size: growing the hash table step by step re-inserts every node at each doubling.
    */
-  reserve(nodes: number): void {
+  reserve(nodes: number, lookups = nodes): void {
     const total = this.nodeCount + nodes;
     if (this.nodeFrame.length < total) this.growNodes(total);
-    if (total * 2 > this.mask) this.rehash(total * 2);
+    // `lookups`: the nodes expected in the lookup table, fewer when most come from freshChild().
+    if ((this.indexed + lookups) * 2 > this.mask) this.rehash((this.indexed + lookups) * 2);
   }
 
   /** Nodes created so far (the root included). */
@@ -134,7 +137,7 @@ export class ProfileBuilder {
     const at = h << 1;
     slots[at] = node;
     slots[at + 1] = frame;
-    if (this.nodeCount * 2 > this.mask) this.rehash();
+    if (++this.indexed * 2 > this.mask) this.rehash();
     return node;
   }
 
@@ -161,6 +164,7 @@ export class ProfileBuilder {
     while (this.slots[h << 1] !== 0) h = (h + 1) & this.mask;
     this.slots[h << 1] = node;
     this.slots[(h << 1) + 1] = frame;
+    if (++this.indexed * 2 > this.mask) this.rehash();
   }
 
   // The previous stack and its nodes: consecutive samples usually share most of their stack,
@@ -348,6 +352,8 @@ export class ProfileBuilder {
     this.mask = size - 1;
     for (let node = 1; node < this.nodeCount; node++) {
       const parent = this.nodeParent[node];
+      // Nodes freshChild() made stay out until their parent is asked for another child.
+      if (this.pendingChild[parent] === node) continue;
       const frame = this.nodeFrame[node];
       let h = slotHash(parent, frame) & this.mask;
       while (slots[h << 1] !== 0) h = (h + 1) & this.mask;
@@ -355,8 +361,6 @@ export class ProfileBuilder {
       slots[(h << 1) + 1] = frame;
     }
     this.slots = slots;
-    // Every node is in the table now.
-    this.pendingChild.fill(0);
   }
 }
 

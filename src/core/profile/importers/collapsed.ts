@@ -50,7 +50,9 @@ export const collapsedImporter: Importer = {
     // Room for about one node per 64 bytes up front (a distinct frame on each line is ~30), at
     // most a million: the trie's early doublings go, and a huge file that repeats its stacks
     // does not pay for a table it never fills.
-    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 20));
+    // The lookup table grows as needed: below where a line leaves the known tree its frames
+    // are new (freshChild), and only nodes that get a second child are ever looked up.
+    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 20), 0);
     // Lines are consumed as they come (the previous one is kept as a copy).
     await readLines(input.recycledChunks(FORMAT, 2), reader.line);
     if (reader.builder.samples === 0) {

@@ -421,7 +421,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   const stackFrames = new Int32Array(stacks.length);
   const stackParents = new Int32Array(stacks.length);
   let hasLines = false;
-  builder.reserve(stacks.length);
+  builder.reserve(stacks.length, 0);
   // The node the previous builder call created (-1 when it found one): a row whose parent is
   // that node (a prefix chain, as the table mostly is) needs no lookup, it has no children yet.
   let lastNew = -1;

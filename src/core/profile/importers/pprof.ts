@@ -544,8 +544,8 @@ function convert(
   // Pass 2: each distinct stack goes into the first type's trie (reusing the prefix shared
   // with the previous stack); the other types map that trie's nodes to their own.
   const builders = types.map((t) => new ProfileBuilder(t.type, weightUnit(t.type, t.unit)));
-  // Room for every node at once, instead of re-inserting them all at each doubling of the trie's hash table.
-  builders[0].reserve(Math.min(frameSlots, 1 << 24));
+  // Room for every node at once; the lookup table grows as needed (most nodes come from freshChild and are never looked up).
+  builders[0].reserve(Math.min(frameSlots, 1 << 24), 0);
   const local = types.map(() => new Int32Array(frames.length).fill(-1));
   const nodeMaps = types.map(() => new Int32Array(1024).fill(-1));
   let frameStack = new Int32Array(64);
