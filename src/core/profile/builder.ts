@@ -99,6 +99,20 @@ export class ProfileBuilder {
   }
 
   /**
+   * Adds a frame the caller knows to be new, without the lookup frame() does: for importers
+   * that intern their own frame tokens. frame() will not find it (so the caller must not ask
+   * for the same frame through frame() too).
+   */
+  addFrame(frame: Frame): number {
+    const clean: Frame = { name: frame.name };
+    if (frame.file) clean.file = frame.file;
+    if (frame.line) clean.line = frame.line;
+    if (frame.column) clean.column = frame.column;
+    if (frame.module) clean.module = frame.module;
+    return this.frames.push(clean) - 1;
+  }
+
+  /**
    * Makes room for `nodes` more call-tree nodes at once, for importers that know their tree's
    * size: growing the hash table step by step re-inserts every node at each doubling.
    */

@@ -47,12 +47,11 @@ export const collapsedImporter: Importer = {
   },
   async import(input) {
     const reader = new CollapsedReader();
-    // Room for about one node per 64 bytes up front (a distinct frame on each line is ~30), at
-    // most a million: the trie's early doublings go, and a huge file that repeats its stacks
-    // does not pay for a table it never fills.
-    // The lookup table grows as needed: below where a line leaves the known tree its frames
-    // are new (freshChild), and only nodes that get a second child are ever looked up.
-    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 64), 1 << 20), 0);
+    // Node arrays for about one node per 48 bytes up front (a distinct frame on each line is
+    // ~30), at most a million: the early doublings go. The lookup table grows as needed: below
+    // where a line leaves the known tree its frames are new (freshChild), and only nodes that
+    // get a second child are ever looked up.
+    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 48), 1 << 20), 0);
     // Lines are consumed as they come (the previous one is kept as a copy).
     await readLines(input.recycledChunks(FORMAT, 2), reader.line);
     if (reader.builder.samples === 0) {
@@ -204,7 +203,9 @@ class CollapsedReader {
   private newToken(buf: Buffer, start: number, end: number, hash: number): number {
     const id = this.tokens.add(buf, start, end, hash);
     const { frame, line } = parseFrame(buf.toString('utf8', start, end));
-    this.tokenFrame.push(this.builder.frame(frame));
+    // A plain token is its own frame, and tokens are distinct: no frame lookup needed. Frames
+    // parsed out of py-spy or async-profiler tokens may be shared by several tokens.
+    this.tokenFrame.push(frame.file === undefined && frame.module === undefined ? this.builder.addFrame(frame) : this.builder.frame(frame));
     this.tokenLine.push(line);
     if (line > 0) this.anyLines = true;
     return id;
@@ -262,9 +263,10 @@ class CollapsedReader {
  * not part of the frame's identity) and async-profiler's `name_[j]` kind suffixes.
  */
 function parseFrame(token: string): { frame: Frame; line: number } {
-  const py = PY_SPY_FRAME.exec(token);
-  if (py) return { frame: { name: py[1], file: py[2] }, line: Number(py[3]) };
   const n = token.length;
+  // py-spy frames end in ")"; the regex is not worth trying on the others.
+  const py = n > 0 && token.charCodeAt(n - 1) === 41 /* ) */ ? PY_SPY_FRAME.exec(token) : null;
+  if (py) return { frame: { name: py[1], file: py[2] }, line: Number(py[3]) };
   if (n > 4 && token.charCodeAt(n - 1) === 93 /* ] */ && token.charCodeAt(n - 4) === 95 /* _ */ && token.charCodeAt(n - 3) === 91 /* [ */) {
     const kind = ASYNC_PROFILER_KIND[token[n - 2]];
     if (kind) return { frame: { name: token.slice(0, n - 4), module: kind }, line: 0 };
