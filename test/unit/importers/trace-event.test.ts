@@ -186,7 +186,7 @@ describe('trace-event importer', () => {
       const dump = (set: ProfileSet) => setSnapshot(set) + JSON.stringify(set.profiles.map((p) => [p.frames, p.timeline && [...p.timeline.time], p.startTime, p.endTime]));
       let parsed: string;
       try {
-        parsed = dump(await importTraceEvents(inputFromBytes(bytes)));
+        parsed = dump(await importTraceEvents(inputFromBytes(bytes), { streamThreshold: Infinity }));
       } catch (e) {
         await assert.rejects(importTraceEvents(chunked(bytes, 1021), { streamThreshold: 0 }), { message: (e as Error).message }, file);
         continue;
@@ -227,7 +227,12 @@ describe('trace-event importer', () => {
 
   it('fails with one clear line on content that is not a trace', async () => {
     const run = (text: string) => importTraceEvents(inputFromBytes(Buffer.from(text), 'x.json'));
-    await assert.rejects(run('{"traceEvents": 5}'), /^ProfileImportError: no trace events: expected a JSON array of events or an object with a "traceEvents" array$/);
+    await assert.rejects(
+      importTraceEvents(inputFromBytes(Buffer.from('{"traceEvents": 5}'), 'x.json'), { streamThreshold: Infinity }),
+      /^ProfileImportError: no trace events: expected a JSON array of events or an object with a "traceEvents" array$/,
+    );
+    await assert.rejects(run('{"traceEvents": 5}'), /^ProfileImportError: invalid JSON: expected an array in \$\.traceEvents, found a number$/);
+    await assert.rejects(run('{"other": []}'), /^ProfileImportError: no trace events: expected a JSON array of events or an object with a "traceEvents" array$/);
     await assert.rejects(
       importTraceEvents(chunked(Buffer.from('{"traceEvents": 5}'), 4), { streamThreshold: 0 }),
       /^ProfileImportError: invalid JSON: expected an array in \$\.traceEvents, found a number$/,

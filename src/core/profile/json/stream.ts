@@ -11,7 +11,8 @@ import { ProfileImportError } from '../errors';
  *   allocating (the fast path for `samples`, `timeDeltas`, `weights`).
  * - `item`: the value must be an array; called once per element with its index.
  * - `scalar`: a string, number, true, false or null, parsed by the reader (no `JSON.parse`
- *   of its bytes); with `key`/`item`/`number` it takes the values that are not containers.
+ *   of its bytes); with `key`/`item`/`number`/`value` it takes the values that are not
+ *   containers.
  * - `cells` (with `number`): the array may hold any values; those that are not numbers
  *   (null, strings, booleans, objects, arrays) are skipped and delivered as NaN, so tables of
  *   mixed rows still take the fast path.
@@ -288,7 +289,7 @@ export class JsonStreamReader {
    */
   private startValue(handler: JsonHandler, pos: number, eof: boolean): number {
     const c = this.buf[pos];
-    if (handler.value) {
+    if (handler.value && !(handler.scalar && c !== 0x7b && c !== 0x5b)) {
       const end = this.scanValue(pos, eof);
       if (end === INCOMPLETE) return INCOMPLETE;
       let value: unknown;
