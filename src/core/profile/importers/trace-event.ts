@@ -201,6 +201,10 @@ function chromeCpuProfiles(relevant: TraceEvent[], metadata: TraceEvent[], origi
     }
     if (cpu) assembler.addSamples(cpu.samples);
     assembler.addTimeDeltas(data.timeDeltas);
+    // The assembler has its own compact copy: the parsed nodes (most of a large trace's
+    // memory) can go before the profile is built.
+    if (cpu) cpu.nodes = cpu.samples = undefined;
+    data.timeDeltas = undefined;
     if (typeof data.startTime === 'number') assembler.startTime = data.startTime;
     if (typeof data.endTime === 'number') assembler.endTime = data.endTime;
   }
