@@ -354,39 +354,96 @@ function readTable(raw: unknown, what: string, fail: (m: string) => never): Tabl
 // index of the script in the profile's source table: "name (file:line:column)[3]".
 const JS_LOCATION = /(.*)\s+\((.*?)(?::(\d+))?(?::(\d+))?\)(\[\d+\])?$/;
 
+/**
+ * The tables of one thread, opened when a phase of importThread needs them and let go after
+ * it (a large profile's string and frame tables are most of what an import holds).
+ */
+class ThreadTables {
+  readonly streamed: StreamedThread | undefined;
+
+  constructor(
+    private readonly thread: Record<string, unknown>,
+    private readonly fail: (m: string) => never,
+  ) {
+    this.streamed = streamedTables.get(thread);
+  }
+
+  open(key: string): Table {
+    return this.streamed?.tables.get(key)?.table(key, this.fail) ?? readTable(this.thread[key], key, this.fail);
+  }
+
+  has(key: string): boolean {
+    return this.streamed?.tables.has(key) || isObject(this.thread[key]);
+  }
+
+  hasSchema(key: string): boolean {
+    return this.streamed?.tables.get(key)?.hasSchema ?? (isObject(this.thread[key]) && 'schema' in (this.thread[key] as object));
+  }
+
+  scalar(key: string, name: string): unknown {
+    if (this.streamed) return this.streamed.tables.get(key)?.scalars[name];
+    const t = this.thread[key];
+    return isObject(t) ? t[name] : undefined;
+  }
+
+  /** Forgets tables no later phase reads (the thread's own; `shared` ones stay). */
+  release(...keys: string[]): void {
+    for (const key of keys) {
+      this.streamed?.tables.delete(key);
+      delete this.thread[key];
+    }
+  }
+}
+
 function importThread({ thread, shared, interval }: ThreadSource, index: number, input: ProfileInput): Profile {
   const name = typeof thread.name === 'string' && thread.name ? thread.name : `Thread ${index}`;
   const fail = (message: string): never => {
     throw new ProfileImportError(`thread ${index} (${name}): ${message}`, input.name, FORMAT);
   };
-  const streamed = streamedTables.get(thread);
+  const tables = new ThreadTables(thread, fail);
+  const processed = !tables.hasSchema('samples');
+  const weightType = processed ? tables.scalar('samples', 'weightType') : undefined;
+  const explicitWeight = (weightType === 'tracing-ms' || weightType === 'bytes') && tables.open('samples').has('weight');
+  const unit: WeightUnit = explicitWeight && weightType === 'bytes' ? 'bytes' : 'milliseconds';
+  const builder = new ProfileBuilder(name, unit, { timeline: true });
+
+  const frames = readFrames(tables, thread, shared, processed, builder, fail);
+  tables.release('frameTable', 'funcTable', 'resourceTable', 'stringTable', 'stringArray');
+  const stacks = readStacks(tables, frames, builder, fail);
+  tables.release('stackTable');
+  addSamples(tables, frames, stacks, explicitWeight, interval, builder, fail);
+  tables.release('samples');
+  return builder.build();
+}
+
+/** Builder frame id of each frameTable row (-1 = not a frame we keep), and its line. */
+interface ThreadFrames {
+  ids: Int32Array;
+  lines: Int32Array;
+}
+
+function readFrames(
+  tables: ThreadTables,
+  thread: Record<string, unknown>,
+  shared: Record<string, unknown>,
+  processed: boolean,
+  builder: ProfileBuilder,
+  fail: (m: string) => never,
+): ThreadFrames {
   const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray) as unknown;
   if (!Array.isArray(strings)) fail('has no stringTable/stringArray');
   const string = (i: unknown, what: string): string => {
     const s = typeof i === 'number' ? (strings as unknown[])[i] : undefined;
     return typeof s === 'string' ? s : fail(`${what} refers to string ${JSON.stringify(i)}, but the string table has ${(strings as unknown[]).length} entries`);
   };
-
-  const table = (key: string, what: string) => streamed?.tables.get(key)?.table(what, fail) ?? readTable(thread[key], what, fail);
-  const samples = table('samples', 'samples');
-  const stacks = table('stackTable', 'stackTable');
-  const frameTable = table('frameTable', 'frameTable');
-  const samplesSchema = streamed?.tables.get('samples')?.hasSchema ?? (isObject(thread.samples) && 'schema' in thread.samples);
-  const processed = !samplesSchema;
-  const funcs = processed ? table('funcTable', 'funcTable') : undefined;
-  const hasResources = streamed?.tables.has('resourceTable') || isObject(thread.resourceTable);
-  const resources = processed && hasResources ? table('resourceTable', 'resourceTable') : undefined;
+  const frameTable = tables.open('frameTable');
+  const funcs = processed ? tables.open('funcTable') : undefined;
+  const resources = processed && tables.has('resourceTable') ? tables.open('resourceTable') : undefined;
   const sources = processed && isObject(shared.sources) ? readTable(shared.sources, 'shared.sources', fail) : undefined;
-
-  const weightType = !processed ? undefined : streamed ? streamed.tables.get('samples')?.scalars.weightType : isObject(thread.samples) ? thread.samples.weightType : undefined;
-  const explicitWeight = (weightType === 'tracing-ms' || weightType === 'bytes') && samples.has('weight');
-  const unit: WeightUnit = explicitWeight && weightType === 'bytes' ? 'bytes' : 'milliseconds';
-  const builder = new ProfileBuilder(name, unit, { timeline: true });
 
   const frameLine = frameTable.column('line');
   const frameFunc = frameTable.column('func');
   const frameLocation = frameTable.column('location');
-  // Builder frame id of each frameTable row (-1 = not a frame we keep), and its line.
   const frameIds = new Int32Array(frameTable.length);
   const frameLines = new Int32Array(frameTable.length);
   const funcIds = funcs ? new Int32Array(funcs.length).fill(-2) : undefined;
@@ -413,10 +470,24 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
       frameIds[f] = id;
     }
   }
+  return { ids: frameIds, lines: frameLines };
+}
 
+/** Trie node, frameTable row and parent row of each stackTable row. */
+interface ThreadStacks {
+  nodes: Int32Array;
+  frames: Int32Array;
+  parents: Int32Array;
+  hasLines: boolean;
+}
+
+function readStacks(tables: ThreadTables, frames: ThreadFrames, builder: ProfileBuilder, fail: (m: string) => never): ThreadStacks {
+  const stacks = tables.open('stackTable');
+  const frameCount = frames.ids.length;
+  const frameIds = frames.ids;
   const stackPrefix = stacks.column('prefix');
   const stackFrame = stacks.column('frame');
-  // Trie node of each stackTable row; Gecko writes a stack's prefix before the stack.
+  // Gecko writes a stack's prefix before the stack.
   const stackNodes = new Int32Array(stacks.length);
   const stackFrames = new Int32Array(stacks.length);
   const stackParents = new Int32Array(stacks.length);
@@ -428,7 +499,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   for (let s = 0; s < stacks.length; s++) {
     const prefix = stackPrefix(s);
     const frame = stackFrame(s);
-    if (typeof frame !== 'number' || !(frame >= 0 && frame < frameTable.length)) return fail(`stackTable row ${s} refers to frame ${JSON.stringify(frame)}, but frameTable has ${frameTable.length} entries`);
+    if (typeof frame !== 'number' || !(frame >= 0 && frame < frameCount)) return fail(`stackTable row ${s} refers to frame ${JSON.stringify(frame)}, but frameTable has ${frameCount} entries`);
     let parent = 0;
     if (prefix !== null && prefix !== undefined) {
       if (typeof prefix !== 'number' || !(prefix >= 0 && prefix < s)) return fail(`stackTable row ${s} has prefix ${JSON.stringify(prefix)}, expected an earlier row`);
@@ -446,9 +517,23 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
       stackNodes[s] = builder.child(parent, id);
       lastNew = builder.size > before ? stackNodes[s] : -1;
     }
-    if (id >= 0 && frameLines[frame] > 0) hasLines = true;
+    if (id >= 0 && frames.lines[frame] > 0) hasLines = true;
   }
+  return { nodes: stackNodes, frames: stackFrames, parents: stackParents, hasLines };
+}
 
+function addSamples(
+  tables: ThreadTables,
+  frames: ThreadFrames,
+  stacks: ThreadStacks,
+  explicitWeight: boolean,
+  interval: number,
+  builder: ProfileBuilder,
+  fail: (m: string) => never,
+): void {
+  const samples = tables.open('samples');
+  const stackCount = stacks.nodes.length;
+  const stackNodes = stacks.nodes;
   const n = samples.length;
   builder.reserveTimeline(n);
   const times = sampleTimes(samples, n, fail);
@@ -456,7 +541,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   const sampleWeight = samples.column('weight');
   // Line costs depend only on the stack, so weights are summed per stackTable row and
   // spread over the stack's lines once per row rather than once per sample.
-  const stackWeight = hasLines ? new Float64Array(stacks.length) : undefined;
+  const stackWeight = stacks.hasLines ? new Float64Array(stackCount) : undefined;
   if (n > 0) {
     builder.startTime = 0;
     builder.endTime = times[n - 1] - times[0];
@@ -469,7 +554,7 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   for (let i = 0; i < n; i++) {
     const stack = sampleStack(i);
     if (stack === null || stack === undefined) continue;
-    if (typeof stack !== 'number' || !(stack >= 0 && stack < stacks.length)) return fail(`sample ${i} refers to stack ${JSON.stringify(stack)}, but stackTable has ${stacks.length} entries`);
+    if (typeof stack !== 'number' || !(stack >= 0 && stack < stackCount)) return fail(`sample ${i} refers to stack ${JSON.stringify(stack)}, but stackTable has ${stackCount} entries`);
     let weight: number;
     if (explicitWeight) {
       const w = sampleWeight(i);
@@ -488,21 +573,20 @@ function importThread({ thread, shared, interval }: ThreadSource, index: number,
   if (stackWeight) {
     const lineFrames: number[] = [];
     const lineValues: number[] = [];
-    for (let stack = 0; stack < stacks.length; stack++) {
+    for (let stack = 0; stack < stackCount; stack++) {
       const weight = stackWeight[stack];
       if (weight === 0) continue;
       lineFrames.length = 0;
       lineValues.length = 0;
-      for (let s = stack; s >= 0; s = stackParents[s]) {
-        const f = stackFrames[s];
-        if (frameIds[f] < 0) continue;
-        lineFrames.push(frameIds[f]);
-        lineValues.push(frameLines[f]);
+      for (let s = stack; s >= 0; s = stacks.parents[s]) {
+        const f = stacks.frames[s];
+        if (frames.ids[f] < 0) continue;
+        lineFrames.push(frames.ids[f]);
+        lineValues.push(frames.lines[f]);
       }
       builder.addLines(lineFrames.reverse(), lineValues.reverse(), weight);
     }
   }
-  return builder.build();
 }
 
 /** Sample times in ms: a `time` column, or `timeDeltas` (processed format) summed up. */
