@@ -22,7 +22,7 @@ export interface TraceEventOptions {
  * 2. A top-level `samples` list with `stackFrames` (Hermes and Chrome's sampled traces).
  * 3. Otherwise the duration events B/E/X of each thread, as an evented profile whose weights
  *    are the time spent in each stack.
- * Large recordings are streamed event by event (see TraceCollector).
+ * Recordings are streamed event by event (see TraceCollector).
  */
 export async function importTraceEvents(input: ProfileInput, options: TraceEventOptions = {}): Promise<ProfileSet> {
   const collector = new TraceCollector({ file: input.name, format: FORMAT });

@@ -3,7 +3,7 @@ import { formatBytes, MAX_STRING_LENGTH, type ProfileInput } from '../input';
 import { JsonStreamReader, oneLine, type JsonHandler, type JsonReadOptions } from './stream';
 
 /**
- * Above this size the JSON formats that `JSON.parse` serves best (speedscope, trace events)
+ * Above this size the JSON formats that `JSON.parse` serves best (speedscope)
  * switch to the streaming reader: `JSON.parse` needs the whole file as one string, capped by V8
  * at about 512 MiB, and several times the file size in heap.
  */
