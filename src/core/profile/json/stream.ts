@@ -359,59 +359,11 @@ export class JsonStreamReader {
         }
         onNumber(NaN);
         pos = end;
-        top.state = COMMA_OR_END;
-        while (pos < len && isSpace(buf[pos])) pos++;
-        if (pos >= len) {
-          this.pos = pos;
-          return INCOMPLETE;
-        }
-        c = buf[pos];
-        if (c === 0x2c) {
-          top.index++;
-          top.state = ELEMENT;
-          pos++;
-          continue;
-        }
-        if (c === 0x5d) return this.close(pos + 1);
-        this.fail(false, `expected ',' or ']'${this.pathSuffix()}, found ${describe(c)}`, this.base + pos);
-      }
-      let negative = false;
-      if (c === 0x2d /* - */) {
-        negative = true;
-        pos++;
-        c = pos < len ? buf[pos] : 0;
-      }
-      let value = 0;
-      let digits = 0;
-      while (pos < len) {
-        c = buf[pos];
-        const d = c - 0x30;
-        if (d < 0 || d > 9) break;
-        value = value * 10 + d;
-        digits++;
-        pos++;
-      }
-      if (pos >= len && !eof) {
-        this.pos = tokenStart;
-        return INCOMPLETE;
-      }
-      if (pos < len && (c === 0x2e || c === 0x65 || c === 0x45) /* . e E */) {
-        const end = this.scanScalar(tokenStart, eof);
-        if (end === INCOMPLETE) {
+      } else {
+        pos = this.readNumber(tokenStart, eof, onNumber);
+        if (pos === INCOMPLETE) {
           this.pos = tokenStart;
           return INCOMPLETE;
-        }
-        onNumber(this.parseNumber(tokenStart, end));
-        pos = end;
-      } else {
-        if (digits === 0 || (digits > 1 && buf[tokenStart + (negative ? 1 : 0)] === 0x30) || digits > 15) {
-          if (digits === 0) {
-            const found = tokenStart < len ? describe(buf[tokenStart]) : 'the end of the input';
-            this.fail(tokenStart >= len, `expected a number${this.pathSuffix()}, found ${found}`, this.base + tokenStart);
-          }
-          onNumber(this.parseNumber(tokenStart, pos));
-        } else {
-          onNumber(negative ? -value : value);
         }
       }
       top.state = COMMA_OR_END;
@@ -428,8 +380,49 @@ export class JsonStreamReader {
         continue;
       }
       if (c === 0x5d) return this.close(pos + 1);
-      this.fail(false, `expected ',' or ']' after a number${this.pathSuffix()}, found ${describe(c)}`, this.base + pos);
+      this.fail(false, `expected ',' or ']' after ${top.handler.cells ? 'an element' : 'a number'}${this.pathSuffix()}, found ${describe(c)}`, this.base + pos);
     }
+  }
+
+  /** One number of a number array at `start`, delivered; the position after it, or INCOMPLETE. */
+  private readNumber(start: number, eof: boolean, onNumber: (n: number) => void): number {
+    const buf = this.buf;
+    const len = buf.length;
+    let pos = start;
+    let c = buf[pos];
+    let negative = false;
+    if (c === 0x2d /* - */) {
+      negative = true;
+      pos++;
+      c = pos < len ? buf[pos] : 0;
+    }
+    let value = 0;
+    let digits = 0;
+    while (pos < len) {
+      c = buf[pos];
+      const d = c - 0x30;
+      if (d < 0 || d > 9) break;
+      value = value * 10 + d;
+      digits++;
+      pos++;
+    }
+    if (pos >= len && !eof) return INCOMPLETE;
+    if (pos < len && (c === 0x2e || c === 0x65 || c === 0x45) /* . e E */) {
+      const end = this.scanScalar(start, eof);
+      if (end === INCOMPLETE) return INCOMPLETE;
+      onNumber(this.parseNumber(start, end));
+      return end;
+    }
+    if (digits === 0 || (digits > 1 && buf[start + (negative ? 1 : 0)] === 0x30) || digits > 15) {
+      if (digits === 0) {
+        const found = start < len ? describe(buf[start]) : 'the end of the input';
+        this.fail(start >= len, `expected a number${this.pathSuffix()}, found ${found}`, this.base + start);
+      }
+      onNumber(this.parseNumber(start, pos));
+    } else {
+      onNumber(negative ? -value : value);
+    }
+    return pos;
   }
 
   private parseNumber(start: number, end: number): number {
