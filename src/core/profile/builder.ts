@@ -14,8 +14,10 @@ export class ProfileBuilder {
   private nodeFrame = new Int32Array(1024);
   private nodeParent = new Int32Array(1024);
   private nodeSelf = new Float64Array(1024);
-  /** Per node, its one child made by freshChild() and not yet in the lookup table (0 = none). */
+  /** Per node, its one child made without a lookup and not yet in the lookup table (0 = none). */
   private pendingChild = new Int32Array(1024);
+  /** The node child() created last (it has no children yet). */
+  private lastCreated = -1;
   /** Nodes in the lookup table (all but those pending). */
   private indexed = 0;
 
@@ -119,17 +121,23 @@ export class ProfileBuilder {
   reserve(nodes: number, lookups = nodes): void {
     const total = this.nodeCount + nodes;
     if (this.nodeFrame.length < total) this.growNodes(total);
-    // `lookups`: the nodes expected in the lookup table, fewer when most come from freshChild().
+    // `lookups`: the nodes expected in the lookup table, fewer when most are first children (see child()).
     if ((this.indexed + lookups) * 2 > this.mask) this.rehash((this.indexed + lookups) * 2);
   }
 
-  /** Nodes created so far (the root included). */
-  get size(): number {
-    return this.nodeCount;
-  }
-
-  /** Returns the child of `parent` for `frame`, creating it when needed. */
+  /**
+   * Returns the child of `parent` for `frame`, creating it when needed. When `parent` is the
+   * node created last it has no children yet, so the new child is made without probing the
+   * lookup table, and enters the table only when `parent` is asked for another child. Below
+   * the point where a stack leaves the known tree every node is such a child, and most are
+   * never looked up again: their probes (a cache miss each on a large tree) are saved.
+   */
   child(parent: number, frame: number): number {
+    if (parent === this.lastCreated) {
+      const node = this.newNode(parent, frame);
+      this.pendingChild[parent] = node;
+      return node;
+    }
     const pending = this.pendingChild[parent];
     if (pending > 0) {
       this.pendingChild[parent] = 0;
@@ -144,10 +152,7 @@ export class ProfileBuilder {
       if (slots[at + 1] === frame && this.nodeParent[found] === parent) return found;
       h = (h + 1) & this.mask;
     }
-    const node = this.nodeCount++;
-    if (node >= this.nodeFrame.length) this.growNodes();
-    this.nodeFrame[node] = frame;
-    this.nodeParent[node] = parent;
+    const node = this.newNode(parent, frame);
     const at = h << 1;
     slots[at] = node;
     slots[at + 1] = frame;
@@ -155,23 +160,16 @@ export class ProfileBuilder {
     return node;
   }
 
-  /**
-   * A new child of `parent` for `frame`, where `parent` was created by the call just before
-   * (child() returning a new node, or freshChild()) and so has no children yet: no lookup is
-   * needed. The node enters the lookup table only when another child of `parent` is asked
-   * for. Below the point where a stack leaves the known tree every node is new, and most are
-   * never looked up again: their probes into the table (a cache miss each) are saved.
-   */
-  freshChild(parent: number, frame: number): number {
+  private newNode(parent: number, frame: number): number {
     const node = this.nodeCount++;
     if (node >= this.nodeFrame.length) this.growNodes();
     this.nodeFrame[node] = frame;
     this.nodeParent[node] = parent;
-    this.pendingChild[parent] = node;
+    this.lastCreated = node;
     return node;
   }
 
-  /** Puts a node created by freshChild() into the lookup table. */
+  /** Puts a node that child() made without a lookup into the lookup table. */
   private index(node: number): void {
     const frame = this.nodeFrame[node];
     let h = slotHash(this.nodeParent[node], frame) & this.mask;
@@ -200,15 +198,8 @@ export class ProfileBuilder {
     const shared = Math.min(depth, this.lastDepth);
     while (i < shared && lastStack[i] === stack[i]) i++;
     let node = i > 0 ? lastNodes[i - 1] : 0;
-    let fresh = false;
     for (; i < depth; i++) {
-      if (fresh) {
-        node = this.freshChild(node, stack[i]);
-      } else {
-        const before = this.nodeCount;
-        node = this.child(node, stack[i]);
-        fresh = this.nodeCount > before;
-      }
+      node = this.child(node, stack[i]);
       lastStack[i] = stack[i];
       lastNodes[i] = node;
     }
@@ -366,7 +357,7 @@ export class ProfileBuilder {
     this.mask = size - 1;
     for (let node = 1; node < this.nodeCount; node++) {
       const parent = this.nodeParent[node];
-      // Nodes freshChild() made stay out until their parent is asked for another child.
+      // Nodes child() made without a lookup stay out until their parent is asked for another child.
       if (this.pendingChild[parent] === node) continue;
       const frame = this.nodeFrame[node];
       let h = slotHash(parent, frame) & this.mask;
@@ -420,7 +411,6 @@ function seenBefore(stack: ArrayLike<number>, lines: ArrayLike<number>, i: numbe
   return false;
 }
 
-/** The first `length` entries: the array itself when it is exactly full (a reserved size), else a trimmed copy. */
 /** The first `length` values: a view when that is most of the array, else a copy. */
 function fitted<T extends Int32Array | Float64Array>(a: T, length: number): T {
   return (length * 4 >= a.length * 3 ? a.subarray(0, length) : a.slice(0, length)) as T;

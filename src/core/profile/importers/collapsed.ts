@@ -49,7 +49,7 @@ export const collapsedImporter: Importer = {
     const reader = new CollapsedReader();
     // Node arrays for about one node per 48 bytes up front (a distinct frame on each line is
     // ~30), at most a million: the early doublings go. The lookup table grows as needed: below
-    // where a line leaves the known tree its frames are new (freshChild), and only nodes that
+    // where a line leaves the known tree its frames are new (see Builder.child), and only nodes that
     // get a second child are ever looked up.
     if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 48), 1 << 20), 0);
     // Lines are consumed as they come (the previous one is kept as a copy).
@@ -160,8 +160,6 @@ class CollapsedReader {
     }
     let node = depth > 0 ? this.prevNodes[depth - 1] : 0;
     let pos = depth > 0 ? start + this.prevEnds[depth - 1] + 1 : start;
-    // Once a frame is new to the tree, so is every frame below it on this line.
-    let fresh = false;
     while (pos <= end) {
       let semi = pos;
       let hash = FNV_OFFSET;
@@ -169,13 +167,7 @@ class CollapsedReader {
       if (semi > pos) {
         let token = this.tokens.find(buf, pos, semi, hash);
         if (token < 0) token = this.newToken(buf, pos, semi, hash);
-        if (fresh) {
-          node = this.builder.freshChild(node, this.tokenFrame[token]);
-        } else {
-          const before = this.builder.size;
-          node = this.builder.child(node, this.tokenFrame[token]);
-          fresh = this.builder.size > before;
-        }
+        node = this.builder.child(node, this.tokenFrame[token]);
         if (depth >= this.prevEnds.length) this.growPath();
         this.prevEnds[depth] = semi - start;
         this.prevTokens[depth] = token;

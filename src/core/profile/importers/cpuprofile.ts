@@ -385,9 +385,6 @@ export class CpuProfileAssembler {
     const trieNode = new Int32Array(n).fill(-1);
     const mark = new Int32Array(n);
     const chain: number[] = [];
-    // The node the previous builder call created (-1 when it found one): its first child
-    // needs no lookup (V8 numbers nodes depth-first, so most nodes are that first child).
-    let lastNew = -1;
     for (let i = 0; i < n; i++) {
       if (trieNode[i] >= 0) continue;
       chain.length = 0;
@@ -401,15 +398,8 @@ export class CpuProfileAssembler {
       let node = j >= 0 ? trieNode[j] : 0;
       for (let k = chain.length - 1; k >= 0; k--) {
         const m = chain[k];
-        if (parent[m] < 0 && this.rootLike.at(m) === 1) {
-          node = 0;
-        } else if (node === lastNew) {
-          node = lastNew = this.builder.freshChild(node, this.frameOf.at(m));
-        } else {
-          const before = this.builder.size;
-          node = this.builder.child(node, this.frameOf.at(m));
-          lastNew = this.builder.size > before ? node : -1;
-        }
+        if (parent[m] < 0 && this.rootLike.at(m) === 1) node = 0;
+        else node = this.builder.child(node, this.frameOf.at(m));
         trieNode[m] = node;
       }
     }

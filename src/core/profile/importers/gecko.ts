@@ -493,9 +493,6 @@ function readStacks(tables: ThreadTables, frames: ThreadFrames, builder: Profile
   const stackParents = new Int32Array(stacks.length);
   let hasLines = false;
   builder.reserve(stacks.length, 0);
-  // The node the previous builder call created (-1 when it found one): a row whose parent is
-  // that node (a prefix chain, as the table mostly is) needs no lookup, it has no children yet.
-  let lastNew = -1;
   for (let s = 0; s < stacks.length; s++) {
     const prefix = stackPrefix(s);
     const frame = stackFrame(s);
@@ -508,15 +505,7 @@ function readStacks(tables: ThreadTables, frames: ThreadFrames, builder: Profile
     stackParents[s] = prefix === null || prefix === undefined ? -1 : (prefix as number);
     stackFrames[s] = frame;
     const id = frameIds[frame];
-    if (id < 0) {
-      stackNodes[s] = parent;
-    } else if (parent === lastNew) {
-      stackNodes[s] = lastNew = builder.freshChild(parent, id);
-    } else {
-      const before = builder.size;
-      stackNodes[s] = builder.child(parent, id);
-      lastNew = builder.size > before ? stackNodes[s] : -1;
-    }
+    stackNodes[s] = id >= 0 ? builder.child(parent, id) : parent;
     if (id >= 0 && frames.lines[frame] > 0) hasLines = true;
   }
   return { nodes: stackNodes, frames: stackFrames, parents: stackParents, hasLines };

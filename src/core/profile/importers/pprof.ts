@@ -544,7 +544,7 @@ function convert(
   // Pass 2: each distinct stack goes into the first type's trie (reusing the prefix shared
   // with the previous stack); the other types map that trie's nodes to their own.
   const builders = types.map((t) => new ProfileBuilder(t.type, weightUnit(t.type, t.unit)));
-  // Room for every node at once; the lookup table grows as needed (most nodes come from freshChild and are never looked up).
+  // Room for every node at once; the lookup table grows as needed (most nodes are first children, never looked up: see Builder.child).
   builders[0].reserve(Math.min(frameSlots, 1 << 24), 0);
   const local = types.map(() => new Int32Array(frames.length).fill(-1));
   const nodeMaps = types.map(() => new Int32Array(1024).fill(-1));
@@ -589,19 +589,11 @@ function convert(
         const max = depth < prevDepth ? depth : prevDepth;
         while (d < max && frameStack[d] === prevFrames[d]) d++;
         let node = d > 0 ? path[d - 1] : 0;
-        // Once a frame is new to the tree, so is every frame below it on this stack.
-        let fresh = false;
         for (; d < depth; d++) {
           const f = frameStack[d];
           let bf = map[f];
           if (bf < 0) bf = map[f] = b.frame(frames[f]);
-          if (fresh) {
-            node = b.freshChild(node, bf);
-          } else {
-            const before = b.size;
-            node = b.child(node, bf);
-            fresh = b.size > before;
-          }
+          node = b.child(node, bf);
           path[d] = node;
         }
         prevFrames.set(frameStack.subarray(0, depth));
