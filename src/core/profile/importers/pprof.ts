@@ -124,18 +124,33 @@ function validValueType(bytes: Uint8Array, pos: number, end: number): boolean {
   return true;
 }
 
-/** A varint at `pos` (up to 2^53); `next` is -1 when the bytes end first or it is over 10 bytes. */
-function readVarint(bytes: Uint8Array, pos: number): { value: number; next: number } {
+/** Where the varint last read by varintAt ended; -1 when the bytes ended first or it ran over 10 bytes. */
+let varintNext = -1;
+
+/** A varint at `pos` (exact up to 2^53) that must end before `end`; see varintNext. */
+function varintAt(bytes: Uint8Array, pos: number, end: number): number {
+  if (pos < end && bytes[pos] < 0x80) {
+    varintNext = pos + 1;
+    return bytes[pos];
+  }
   let value = 0;
   let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= bytes.length) return { value: 0, next: -1 };
+  for (let i = 0; i < 10 && pos < end; i++) {
     const b = bytes[pos++];
     value += (b & 0x7f) * scale;
-    if (b < 0x80) return { value, next: pos };
+    if (b < 0x80) {
+      varintNext = pos;
+      return value;
+    }
     scale *= 128;
   }
-  return { value: 0, next: -1 };
+  varintNext = -1;
+  return 0;
+}
+
+function readVarint(bytes: Uint8Array, pos: number): { value: number; next: number } {
+  const value = varintAt(bytes, pos, bytes.length);
+  return { value, next: varintNext };
 }
 
 /** pprof-format gives int64 fields as number or, past 2^32, bigint. */
@@ -382,28 +397,12 @@ class WireReader {
 
   /** An unsigned varint (exact up to 2^53) ending before `end`. */
   varint(end: number): number {
-    const bytes = this.bytes;
-    let pos = this.pos;
-    if (pos < end) {
-      const b = bytes[pos];
-      if (b < 0x80) {
-        this.pos = pos + 1;
-        return b;
-      }
+    const value = varintAt(this.bytes, this.pos, end);
+    if (varintNext < 0) {
+      throw this.fail(`not a pprof profile: a number at byte ${this.pos} ${end - this.pos >= 10 ? 'is longer than 10 bytes' : 'is cut off'}`);
     }
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (pos >= end) throw this.fail(`not a pprof profile: a number at byte ${this.pos} is cut off`);
-      const b = bytes[pos++];
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) {
-        this.pos = pos;
-        return value;
-      }
-      scale *= 128;
-    }
-    throw this.fail(`not a pprof profile: a number at byte ${this.pos} is longer than 10 bytes`);
+    this.pos = varintNext;
+    return value;
   }
 
   /** A signed int64 varint (two's complement: negative values take 10 bytes). */
