@@ -143,7 +143,7 @@ async function checkWithoutSnapshot(file: string): Promise<ProfileSet> {
 }
 
 async function importWith(bytes: Uint8Array, stream: boolean): Promise<ProfileSet> {
-  return stream ? importCpuprofile(chunkedInput(bytes, 4093)) : importCpuprofile(inputFromBytes(bytes), { streamThreshold: Infinity });
+  return stream ? importCpuprofile(chunkedInput(bytes, 4093)) : importCpuprofile(inputFromBytes(bytes), { wholeJson: true });
 }
 
 describe('cpuprofile importer', () => {

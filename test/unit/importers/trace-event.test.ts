@@ -186,12 +186,12 @@ describe('trace-event importer', () => {
       const dump = (set: ProfileSet) => setSnapshot(set) + JSON.stringify(set.profiles.map((p) => [p.frames, p.timeline && [...p.timeline.time], p.startTime, p.endTime]));
       let parsed: string;
       try {
-        parsed = dump(await importTraceEvents(inputFromBytes(bytes), { streamThreshold: Infinity }));
+        parsed = dump(await importTraceEvents(inputFromBytes(bytes), { wholeJson: true }));
       } catch (e) {
-        await assert.rejects(importTraceEvents(chunked(bytes, 1021), { streamThreshold: 0 }), { message: (e as Error).message }, file);
+        await assert.rejects(importTraceEvents(chunked(bytes, 1021), {}), { message: (e as Error).message }, file);
         continue;
       }
-      assert.equal(dump(await importTraceEvents(chunked(bytes, 1021), { streamThreshold: 0 })), parsed, file);
+      assert.equal(dump(await importTraceEvents(chunked(bytes, 1021), {})), parsed, file);
     }
   });
 
@@ -228,13 +228,13 @@ describe('trace-event importer', () => {
   it('fails with one clear line on content that is not a trace', async () => {
     const run = (text: string) => importTraceEvents(inputFromBytes(Buffer.from(text), 'x.json'));
     await assert.rejects(
-      importTraceEvents(inputFromBytes(Buffer.from('{"traceEvents": 5}'), 'x.json'), { streamThreshold: Infinity }),
+      importTraceEvents(inputFromBytes(Buffer.from('{"traceEvents": 5}'), 'x.json'), { wholeJson: true }),
       /^ProfileImportError: no trace events: expected a JSON array of events or an object with a "traceEvents" array$/,
     );
     await assert.rejects(run('{"traceEvents": 5}'), /^ProfileImportError: invalid JSON: expected an array in \$\.traceEvents, found a number$/);
     await assert.rejects(run('{"other": []}'), /^ProfileImportError: no trace events: expected a JSON array of events or an object with a "traceEvents" array$/);
     await assert.rejects(
-      importTraceEvents(chunked(Buffer.from('{"traceEvents": 5}'), 4), { streamThreshold: 0 }),
+      importTraceEvents(chunked(Buffer.from('{"traceEvents": 5}'), 4), {}),
       /^ProfileImportError: invalid JSON: expected an array in \$\.traceEvents, found a number$/,
     );
     await assert.rejects(run('[{"ph":"B","ts":0}, 7]'), /^ProfileImportError: trace event 1 is not an object$/);
@@ -261,7 +261,7 @@ describe('trace-event importer', () => {
       for (const m of mutations(bytes, seed++)) {
         const runs: [string, () => Promise<unknown>][] = [['', () => importProfileBytes(m.bytes, file)]];
         // the streaming path too, on the small fixtures (the large ones are slow to stream in tiny chunks)
-        if (bytes.length < 100_000) runs.push([' (streaming)', () => importTraceEvents(chunked(m.bytes, 97), { streamThreshold: 0 })]);
+        if (bytes.length < 100_000) runs.push([' (streaming)', () => importTraceEvents(chunked(m.bytes, 97), {})]);
         for (const [how, run] of runs) {
           try {
             await run();

@@ -1,19 +1,16 @@
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import type { ProfileInput } from '../input';
-import { readJsonOrStream } from '../json/read';
+import { readWholeJson, streamJson } from '../json/read';
 import type { JsonHandler } from '../json/stream';
 import type { Profile, ProfileSet } from '../model';
 import type { Importer } from './importer';
 
 const FORMAT = 'cpuprofile';
 
-/**
- * A `.cpuprofile` is always streamed: its reader copies nodes, samples and deltas straight into
- * typed arrays, which beats `JSON.parse` and the object graph it builds (1 M samples, 125 MB:
- * 2.5–3.6 s and 210 MB peak instead of 4.4 s and 480 MB, measured side by side).
- */
-const CPUPROFILE_STREAM_THRESHOLD = 0;
+// A `.cpuprofile` is always streamed: its reader copies nodes, samples and deltas straight into
+// typed arrays, which beats `JSON.parse` and the object graph it builds (1 M samples, 125 MB:
+// 2.5–3.6 s and 210 MB peak instead of 4.4 s and 480 MB, measured side by side).
 
 /**
  * Above this many samples the per-sample timeline (20 bytes a sample, for the time-ordered
@@ -22,8 +19,8 @@ const CPUPROFILE_STREAM_THRESHOLD = 0;
 export const TIMELINE_MAX_SAMPLES = 8_000_000;
 
 export interface CpuprofileOptions {
-  /** Bytes after which to switch from `JSON.parse` to streaming (default: always stream; tests compare both). */
-  streamThreshold?: number;
+  /** Read with `JSON.parse` instead of streaming (tests compare both paths). */
+  wholeJson?: boolean;
   /** Keep the per-sample timeline. Default: yes up to `timelineMaxSamples` samples. */
   timeline?: boolean;
   /** Default TIMELINE_MAX_SAMPLES; applies only when `timeline` is not given. */
@@ -481,27 +478,21 @@ function cpuprofileHandler(assembler: CpuProfileAssembler, old: { doc?: Record<s
   };
 }
 
-/** Imports a `.cpuprofile`, streamed (or with `JSON.parse` up to `streamThreshold` bytes, when given). */
+/** Imports a `.cpuprofile`, streamed (or with `JSON.parse`, when `wholeJson` is set). */
 export async function importCpuprofile(input: ProfileInput, options: CpuprofileOptions = {}): Promise<ProfileSet> {
   const origin = { file: input.name, format: FORMAT };
-  const assemblerFor = () =>
-    new CpuProfileAssembler('CPU profile', origin, { timeline: options.timeline ?? true, timelineMaxSamples: options.timeline === undefined ? (options.timelineMaxSamples ?? TIMELINE_MAX_SAMPLES) : Infinity });
-  let streamed: CpuProfileAssembler | undefined;
-  const old: { doc?: Record<string, unknown> } = {};
-  let doc = await readJsonOrStream(input, FORMAT, options.streamThreshold ?? CPUPROFILE_STREAM_THRESHOLD, () => {
-    streamed = assemblerFor();
-    return cpuprofileHandler(streamed, old);
+  const assembler = new CpuProfileAssembler('CPU profile', origin, {
+    timeline: options.timeline ?? true,
+    timelineMaxSamples: options.timeline === undefined ? (options.timelineMaxSamples ?? TIMELINE_MAX_SAMPLES) : Infinity,
   });
-  let assembler: CpuProfileAssembler;
-  if (streamed) {
-    assembler = streamed;
-    if (old.doc) assembler.addOldFormat({ ...old.doc, startTime: assembler.startTime, endTime: assembler.endTime });
-  } else {
+  if (options.wholeJson) {
+    const doc = await readWholeJson(input, FORMAT);
     if (!isObject(doc)) throw new ProfileImportError('expected a JSON object with "nodes"', input.name, FORMAT);
-    assembler = assemblerFor();
     assembler.addProfileObject(doc);
-    // Everything is copied out: let the collector drop the parsed document while the tree is built.
-    doc = undefined;
+  } else {
+    const old: { doc?: Record<string, unknown> } = {};
+    await streamJson(input, FORMAT, cpuprofileHandler(assembler, old));
+    if (old.doc) assembler.addOldFormat({ ...old.doc, startTime: assembler.startTime, endTime: assembler.endTime });
   }
   return { format: FORMAT, profiles: [assembler.build()], activeIndex: 0 };
 }

@@ -3,7 +3,8 @@ import { ProfileImportError } from '../errors';
 import type { ProfileInput } from '../input';
 import type { Frame, Profile, WeightUnit } from '../model';
 import type { Importer } from './importer';
-import { JsonStreamReader, type JsonHandler } from '../json/stream';
+import { streamJson } from '../json/read';
+import type { JsonHandler } from '../json/stream';
 import { parseJson } from './speedscope';
 
 const FORMAT = 'gecko';
@@ -33,7 +34,7 @@ export const geckoImporter: Importer = {
     // Streamed: the big tables go straight into typed columns instead of the million small
     // arrays JSON.parse would make of their rows (which every later garbage collection walks).
     const root = new StreamedProfile(input);
-    await JsonStreamReader.read(input.recycledChunks(FORMAT, 2), root.handler(), { file: input.name, format: FORMAT }, { recycled: true });
+    await streamJson(input, FORMAT, root.handler());
     const doc = root.document();
     if (!doc) {
       throw new ProfileImportError('not a Gecko profile: expected an object with a "threads" array (or a DevTools recording with "profile.threads")', input.name, FORMAT);

@@ -10,49 +10,17 @@ import { JsonStreamReader, oneLine, type JsonHandler, type JsonReadOptions } fro
 export const STREAM_THRESHOLD = 256 * 1024 * 1024;
 
 /**
- * Reads the content as JSON: `JSON.parse` below `threshold` bytes (the fastest path), otherwise
- * (or when the file is too large for one string) streams it through the handler that
- * `handler()` returns, created only then. Returns the parsed document, or undefined when it
- * was streamed. The chunks read before the switch are not read twice.
+ * Streams the content through `handler`, the file read through two recycled buffers: the way
+ * the formats whose big arrays go straight into typed arrays (cpuprofile, gecko, trace events)
+ * are read, whatever their size.
  */
-export async function readJsonOrStream(
-  input: ProfileInput,
-  format: string,
-  threshold: number,
-  handler: () => JsonHandler,
-  options: JsonReadOptions = {},
-): Promise<unknown> {
-  const source = { file: input.name, format };
-  if (threshold <= 0) {
-    // Always streamed: the file is read through two recycled buffers.
-    await JsonStreamReader.read(input.recycledChunks(format, 2), handler(), source, { ...options, recycled: true });
-    return undefined;
-  }
-  const limit = Math.min(threshold, MAX_STRING_LENGTH);
-  // Known to fit: one read into one string, the floor's own path (readFileSync + JSON.parse).
-  if (input.knownSize !== undefined && input.knownSize <= limit) return parseJson(await input.text(format), input.name, format, options);
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  let reader: JsonStreamReader | undefined;
-  for await (const chunk of input.chunks(format)) {
-    if (reader) {
-      reader.write(chunk);
-      continue;
-    }
-    parts.push(chunk);
-    total += chunk.length;
-    if (total > limit) {
-      reader = new JsonStreamReader(handler(), source, options);
-      for (const p of parts) reader.write(p);
-      parts.length = 0;
-    }
-  }
-  if (reader) {
-    reader.end();
-    return undefined;
-  }
-  const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-  return parseJson(bytes, source.file, format, options);
+export async function streamJson(input: ProfileInput, format: string, handler: JsonHandler, options: JsonReadOptions = {}): Promise<void> {
+  await JsonStreamReader.read(input.recycledChunks(format, 2), handler, { file: input.name, format }, { ...options, recycled: true });
+}
+
+/** The whole content through `JSON.parse` (the path the streamed formats' tests compare with). */
+export async function readWholeJson(input: ProfileInput, format: string, options: JsonReadOptions = {}): Promise<unknown> {
+  return parseJson(await input.text(format), input.name, format, options);
 }
 
 /** `JSON.parse`, with the streaming reader re-run on failure for a precise one-line message. */
