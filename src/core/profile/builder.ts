@@ -14,8 +14,11 @@ export class ProfileBuilder {
   private nodeFrame = new Int32Array(1024);
   private nodeParent = new Int32Array(1024);
   private nodeSelf = new Float64Array(1024);
-  /** Per node, its one child made without a lookup and not yet in the lookup table (0 = none). */
-  private pendingChild = new Int32Array(1024);
+  /**
+   * One bit per node: set when its one child, made without a lookup, is not yet in the
+   * lookup table. That child is always the next node (see child()), so a bit says it all.
+   */
+  private pending = new Int32Array(1024 >> 5);
   /** The node child() created last (it has no children yet). */
   private lastCreated = -1;
   /** Nodes in the lookup table (all but those pending). */
@@ -101,17 +104,12 @@ export class ProfileBuilder {
   }
 
   /**
-   * Adds a frame the caller knows to be new, without the lookup frame() does: for importers
-   * that intern their own frame tokens. frame() will not find it (so the caller must not ask
-   * for the same frame through frame() too).
+   * Adds a frame with only a name, which the caller knows to be new, without the lookup
+   * frame() does: for importers that intern their own frame tokens. frame() will not find it
+   * (so the caller must not ask for the same frame through frame() too).
    */
-  addFrame(frame: Frame): number {
-    const clean: Frame = { name: frame.name };
-    if (frame.file) clean.file = frame.file;
-    if (frame.line) clean.line = frame.line;
-    if (frame.column) clean.column = frame.column;
-    if (frame.module) clean.module = frame.module;
-    return this.frames.push(clean) - 1;
+  addNamedFrame(name: string): number {
+    return this.frames.push({ name }) - 1;
   }
 
   /**
@@ -134,14 +132,15 @@ export class ProfileBuilder {
    */
   child(parent: number, frame: number): number {
     if (parent === this.lastCreated) {
-      const node = this.newNode(parent, frame);
-      this.pendingChild[parent] = node;
-      return node;
+      // The node made last has no children yet; its first child is the next node.
+      this.pending[parent >> 5] |= 1 << (parent & 31);
+      return this.newNode(parent, frame);
     }
-    const pending = this.pendingChild[parent];
-    if (pending > 0) {
-      this.pendingChild[parent] = 0;
-      this.index(pending);
+    const word = this.pending[parent >> 5];
+    const bit = 1 << (parent & 31);
+    if ((word & bit) !== 0) {
+      this.pending[parent >> 5] = word & ~bit;
+      this.index(parent + 1);
     }
     const slots = this.slots;
     let h = slotHash(parent, frame) & this.mask;
@@ -273,7 +272,7 @@ export class ProfileBuilder {
     // view when nearly full (a copy would briefly double it) or a copy whose original it lets go.
     this.slots = new Int32Array(2);
     this.mask = 0;
-    this.pendingChild = new Int32Array(0);
+    this.pending = new Int32Array(0);
     const nodeFrame = fitted(this.nodeFrame, n);
     const nodeParent = fitted(this.nodeParent, n);
     const nodeSelf = fitted(this.nodeSelf, n);
@@ -316,7 +315,7 @@ export class ProfileBuilder {
     const self = new Float64Array(size);
     self.set(this.nodeSelf);
     this.nodeSelf = self;
-    this.pendingChild = growInt(this.pendingChild, size);
+    this.pending = growInt(this.pending, (size >> 5) + 1);
   }
 
   /**
@@ -358,7 +357,7 @@ export class ProfileBuilder {
     for (let node = 1; node < this.nodeCount; node++) {
       const parent = this.nodeParent[node];
       // Nodes child() made without a lookup stay out until their parent is asked for another child.
-      if (this.pendingChild[parent] === node) continue;
+      if (node === parent + 1 && (this.pending[parent >> 5] & (1 << (parent & 31))) !== 0) continue;
       const frame = this.nodeFrame[node];
       let h = slotHash(parent, frame) & this.mask;
       while (slots[h << 1] !== 0) h = (h + 1) & this.mask;

@@ -127,6 +127,50 @@ describe('collapsed stacks importer', () => {
     }
   });
 
+  it('compares each line with the last stack even when a comment, a bad line or a repeat comes between', async () => {
+    // The previous stack is read from its chunk, which stays valid while one more chunk is
+    // read. With 64-byte lines in 64-byte chunks and two buffers, the chunk of "A" is reused
+    // for "B" two lines later: the line between (which does not replace A as the previous
+    // stack) must keep a copy of A, or B is compared with its own bytes, seems to share all
+    // of A's frames, and is counted on A's stack.
+    const SIZE = 64;
+    const line = (frames: string[], weight: number) => {
+      const head = frames.slice(0, -1).join(';') + ';';
+      const tail = ` ${weight}`;
+      return head + frames[frames.length - 1].padEnd(SIZE - 1 - head.length - tail.length, frames[frames.length - 1][0]) + tail;
+    };
+    const repeats = ['r', 's', 't'].map((c) => line(['main', 'loop', c], 1));
+    const between = [repeats[0], '#'.padEnd(SIZE - 1, '.'), 'not a stack line'.padEnd(SIZE - 1, '.')];
+    const lines = Array.from({ length: 300 }, (_, i) => repeats[i % 3]);
+    const expected = new Map<string, number>(repeats.map((r) => [r.slice(0, r.lastIndexOf(' ')), 100]));
+    between.forEach((middle, i) => {
+      const [a, b] = [String.fromCharCode(97 + 2 * i).repeat(6), String.fromCharCode(98 + 2 * i).repeat(6)];
+      const first = line(['main', 'loop', a, 'x'], 2);
+      const second = line(['main', 'loop', b, 'y'], 5);
+      lines.push(first, middle, second);
+      expected.set(first.slice(0, -2), 2);
+      expected.set(second.slice(0, -2), 5);
+      if (middle === repeats[0]) expected.set(repeats[0].slice(0, -2), 101);
+    });
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    assert.ok(lines.every((l) => l.length === SIZE - 1));
+    for (const size of [SIZE, 1, 5, 4096]) {
+      const p = (await collapsedImporter.import(chunkedInput(bytes, size))).profiles[0];
+      const stacks = new Map(toCollapsed(p).trim().split('\n').map((l) => [l.slice(0, l.lastIndexOf(' ')), Number(l.slice(l.lastIndexOf(' ') + 1))]));
+      assert.deepEqual(stacks, expected, `in chunks of ${size}`);
+    }
+  });
+
+  it('guesses the next frame from the one that followed last time, and checks the guess', async () => {
+    // Each line leaves the previous one at "a", then the frame after "b" is guessed: right
+    // ("c"), a prefix of the real one ("c" before "cd"), longer than it ("cd" before "c"),
+    // at the end of the line, and wrong.
+    const lines = ['r;a;b;c;d 1', 'r;x;b;c;d 1', 'r;y;b;cd;d 1', 'r;z;b;c 1', 'r;w;b;c;e 1', 'r;v;b 1', 'r;u;b;q;d 1', 'r;t;b;c;d;b;c 1'];
+    const p = (await collapsedImporter.import(inputFromBytes(Buffer.from(lines.join('\n'))))).profiles[0];
+    assert.deepEqual(toCollapsed(p).trim().split('\n').sort(), lines.sort());
+    assert.deepEqual(p.frames.map((f) => f.name).sort(), ['a', 'b', 'c', 'cd', 'd', 'e', 'q', 'r', 't', 'u', 'v', 'w', 'x', 'y', 'z']);
+  });
+
   it('imports gzipped content', async () => {
     const gz = zlib.gzipSync(fs.readFileSync(fixture('perf-vertx-stacks-01-collapsed-all.txt')));
     const set = await importProfileBytes(gz, 'stacks.txt.gz');

@@ -15,6 +15,8 @@ const SPACE = 32;
 const TAB = 9;
 const HASH = 35;
 const SLASH = 47;
+const CLOSE_PAREN = 41;
+const CLOSE_BRACKET = 93;
 
 /** `stack count`: a non-space start, a space, then a plain decimal count at the very end. */
 const STACK_LINE = /^[^\s#].*[ \t]\d+(?:\.\d+)?$/;
@@ -47,12 +49,9 @@ export const collapsedImporter: Importer = {
   },
   async import(input) {
     const reader = new CollapsedReader();
-    // Node arrays for about one node per 48 bytes up front (a distinct frame on each line is
-    // ~30), at most a million: the early doublings go. The lookup table grows as needed: below
-    // where a line leaves the known tree its frames are new (see Builder.child), and only nodes that
-    // get a second child are ever looked up.
-    if (input.knownSize !== undefined) reader.builder.reserve(Math.min(Math.floor(input.knownSize / 48), 1 << 20), 0);
-    // Lines are consumed as they come (the previous one is kept as a copy).
+    if (input.knownSize !== undefined) reader.reserve(input.knownSize);
+    // Lines are consumed as they come. Two buffers: the previous line, which each line is
+    // compared with, is still in one of them.
     await readLines(input.recycledChunks(FORMAT, 2), reader.line);
     if (reader.builder.samples === 0) {
       const why = reader.firstBad
@@ -63,6 +62,10 @@ export const collapsedImporter: Importer = {
     return { format: FORMAT, profiles: [reader.finish()], activeIndex: 0 };
   },
 };
+
+function viewOf(buf: Buffer): DataView<ArrayBufferLike> {
+  return new DataView(buf.buffer, buf.byteOffset, buf.length);
+}
 
 function isComment(line: string): boolean {
   return line.startsWith('#') || line.startsWith('//');
@@ -88,14 +91,22 @@ class CollapsedReader {
   private lineLookups = 0;
   private lineHits = 0;
   /** Per token id: the builder frame and the source line (0 when the token has none). */
-  private tokenFrame: number[] = [];
-  private tokenLine: number[] = [];
+  private tokenFrame = new Int32Array(1024);
+  private tokenLine = new Int32Array(1024);
+  /** Per token id: 1 + the token that followed it last (0 = none yet). */
+  private successor = new Int32Array(1024);
   private anyLines = false;
 
-  // The previous line: a copy of its bytes (the chunk it came from may be reused by the
-  // time the next line arrives), the end offset of each frame, the token and trie node at
-  // each depth.
-  private prevBuf: Buffer = Buffer.alloc(4096);
+  // The previous stack line: where its bytes are (its chunk is still valid when the next
+  // line arrives, see the recycledChunks call; a copy when other lines came between), the
+  // end offset of each frame, the token and trie node at each depth.
+  private prevBuf: Buffer = Buffer.alloc(0);
+  private prevView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private prevStart = 0;
+  private prevCopy: Buffer = Buffer.alloc(4096);
+  /** The chunk lines came from last, and a view of it (lines are compared four bytes at a time). */
+  private chunk: Buffer = this.prevBuf;
+  private chunkView = this.prevView;
   private prevDepth = 0;
   private prevEnds = new Int32Array(256);
   private prevTokens = new Int32Array(256);
@@ -112,19 +123,51 @@ class CollapsedReader {
     this.builder = new ProfileBuilder('Collapsed stacks', 'samples');
   }
 
+  /**
+   * Sizes the tables for a file of `size` bytes: the node arrays for about one node per 48
+   * bytes (a distinct frame on each line is ~30), the token tables for about one distinct
+   * token per 256 bytes and their bytes for an eighth of the file. Growing them step by step
+   * copies each into fresh memory, and room that stays unused is never touched. The lookup
+   * table grows as needed: below where a line leaves the known tree its frames are new (see
+   * Builder.child), and only nodes that get a second child are ever looked up.
+   */
+  reserve(size: number): void {
+    this.builder.reserve(Math.min(Math.floor(size / 48), 1 << 20), 0);
+    const tokens = Math.min(Math.floor(size / 256), 1 << 20);
+    this.tokens.reserve(tokens, Math.min(Math.floor(size / 8), 32 << 20));
+    if (tokens > this.tokenFrame.length) this.growTokens(tokens);
+  }
+
   readonly line = (buf: Buffer, start: number, end: number, lineNo: number): void => {
     if (start === end) return;
     const c0 = buf[start];
-    if (c0 === HASH || (c0 === SLASH && end - start > 1 && buf[start + 1] === SLASH)) return;
+    if (c0 === HASH || (c0 === SLASH && end - start > 1 && buf[start + 1] === SLASH)) return this.keepPrevious();
     let sp = end - 1;
     while (sp > start && buf[sp] !== SPACE && buf[sp] !== TAB) sp--;
     const weight = sp > start ? parseDecimal(buf, sp + 1, end) : NaN;
     let stackEnd = sp;
     while (stackEnd > start && (buf[stackEnd - 1] === SPACE || buf[stackEnd - 1] === TAB)) stackEnd--;
-    if (!(weight >= 0) || stackEnd === start || !this.addStack(buf, start, stackEnd, weight)) {
+    if (!(weight >= 0) || stackEnd === start) {
+      this.keepPrevious();
+      if (!this.firstBad) this.firstBad = lineNo;
+    } else if (!this.addStack(buf, start, stackEnd, weight)) {
       if (!this.firstBad) this.firstBad = lineNo;
     }
   };
+
+  /**
+   * Copies the previous line's bytes out of its chunk, for a line that does not replace it:
+   * by the time the next stack arrives that chunk may be reused.
+   */
+  private keepPrevious(): void {
+    if (this.prevBuf === this.prevCopy || this.prevDepth === 0) return;
+    const len = this.prevEnds[this.prevDepth - 1];
+    if (len > this.prevCopy.length) this.prevCopy = Buffer.allocUnsafe(Math.max(len, this.prevCopy.length * 2));
+    this.prevBuf.copy(this.prevCopy, 0, this.prevStart, this.prevStart + len);
+    this.prevBuf = this.prevCopy;
+    this.prevView = viewOf(this.prevCopy);
+    this.prevStart = 0;
+  }
 
   private addStack(buf: Buffer, start: number, end: number, weight: number): boolean {
     let lineHash = 0;
@@ -135,6 +178,7 @@ class CollapsedReader {
       if (id >= 0) {
         this.lineHits++;
         this.builder.appendToNode(this.lineNode[id], weight);
+        this.keepPrevious();
         return true;
       }
       if ((this.lineLookups === LINE_CACHE_FIRST_LOOK && this.lineHits === 0) || (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups)) {
@@ -145,12 +189,19 @@ class CollapsedReader {
       }
     }
     // Shared prefix with the previous line, cut back to the last frame boundary inside it.
-    const prev = this.prevBuf;
+    if (buf !== this.chunk) {
+      this.chunk = buf;
+      this.chunkView = viewOf(buf);
+    }
+    const view = this.chunkView;
+    const prev = this.prevView;
+    const prevStart = this.prevStart;
     const prevLen = this.prevDepth > 0 ? this.prevEnds[this.prevDepth - 1] : 0;
     const len = end - start;
     const max = len < prevLen ? len : prevLen;
     let same = 0;
-    while (same < max && buf[start + same] === prev[same]) same++;
+    while (same + 4 <= max && view.getInt32(start + same) === prev.getInt32(prevStart + same)) same += 4;
+    while (same < max && view.getUint8(start + same) === prev.getUint8(prevStart + same)) same++;
     let depth = 0;
     if (same === max) {
       // A frame is shared only when both lines end it at the same offset.
@@ -160,13 +211,24 @@ class CollapsedReader {
     }
     let node = depth > 0 ? this.prevNodes[depth - 1] : 0;
     let pos = depth > 0 ? start + this.prevEnds[depth - 1] + 1 : start;
+    // Below where this line leaves the previous one, a frame is most often followed by the
+    // frame that followed it last time (a function mostly calls the same few): that guess
+    // costs one compare and saves hashing the token and probing the table.
+    let before = depth > 0 ? this.prevTokens[depth - 1] : -1;
     while (pos <= end) {
-      let semi = pos;
-      let hash = FNV_OFFSET;
-      for (let c = buf[semi]; semi < end && c !== SEMI; c = buf[++semi]) hash = fnv(hash, c);
+      const guess = before >= 0 ? this.successor[before] - 1 : -1;
+      let semi = guess >= 0 ? this.tokens.matchAt(guess, buf, pos, end, SEMI) : -1;
+      let token = guess;
+      if (semi < 0) {
+        semi = pos;
+        let hash = FNV_OFFSET;
+        for (let c = buf[semi]; semi < end && c !== SEMI; c = buf[++semi]) hash = fnv(hash, c);
+        token = semi > pos ? this.tokens.find(buf, pos, semi, hash) : -1;
+        if (token < 0 && semi > pos) token = this.newToken(buf, pos, semi, hash);
+        if (before >= 0 && token >= 0) this.successor[before] = token + 1;
+      }
       if (semi > pos) {
-        let token = this.tokens.find(buf, pos, semi, hash);
-        if (token < 0) token = this.newToken(buf, pos, semi, hash);
+        before = token;
         node = this.builder.child(node, this.tokenFrame[token]);
         if (depth >= this.prevEnds.length) this.growPath();
         this.prevEnds[depth] = semi - start;
@@ -176,8 +238,9 @@ class CollapsedReader {
       }
       pos = semi + 1;
     }
-    if (end - start > this.prevBuf.length) this.prevBuf = Buffer.allocUnsafe(Math.max(end - start, this.prevBuf.length * 2));
-    buf.copy(this.prevBuf, 0, start, end);
+    this.prevBuf = buf;
+    this.prevView = view;
+    this.prevStart = start;
     this.prevDepth = depth;
     if (depth === 0) return false;
     this.builder.appendToNode(node, weight);
@@ -194,11 +257,18 @@ class CollapsedReader {
 
   private newToken(buf: Buffer, start: number, end: number, hash: number): number {
     const id = this.tokens.add(buf, start, end, hash);
-    const { frame, line } = parseFrame(buf.toString('utf8', start, end));
-    // A plain token is its own frame, and tokens are distinct: no frame lookup needed. Frames
-    // parsed out of py-spy or async-profiler tokens may be shared by several tokens.
-    this.tokenFrame.push(frame.file === undefined && frame.module === undefined ? this.builder.addFrame(frame) : this.builder.frame(frame));
-    this.tokenLine.push(line);
+    if (id >= this.tokenFrame.length) this.growTokens();
+    const name = buf.toString('utf8', start, end);
+    const last = buf[end - 1];
+    if (last !== CLOSE_PAREN && last !== CLOSE_BRACKET) {
+      // A plain token is its own frame, and tokens are distinct: no frame lookup needed.
+      this.tokenFrame[id] = this.builder.addNamedFrame(name);
+      return id;
+    }
+    // Frames parsed out of py-spy or async-profiler tokens may be shared by several tokens.
+    const { frame, line } = parseFrame(name);
+    this.tokenFrame[id] = this.builder.frame(frame);
+    this.tokenLine[id] = line;
     if (line > 0) this.anyLines = true;
     return id;
   }
@@ -206,7 +276,7 @@ class CollapsedReader {
   /** Per-line cost for py-spy frames: the leaf line gets self weight, each line total once per sample. */
   private countLines(depth: number, weight: number): void {
     const sample = ++this.sample;
-    if (this.lineTotal.length < this.tokenLine.length) this.growLineTables();
+    if (this.lineTotal.length < this.tokens.size) this.growLineTables();
     for (let d = 0; d < depth; d++) {
       const token = this.prevTokens[d];
       if (this.tokenLine[token] === 0 || this.lineSeen[token] === sample) continue;
@@ -218,12 +288,23 @@ class CollapsedReader {
   }
 
   finish() {
-    for (let token = 0; token < this.tokenLine.length && token < this.lineTotal.length; token++) {
+    for (let token = 0; token < this.tokens.size && token < this.lineTotal.length; token++) {
       const line = this.tokenLine[token];
       if (line > 0 && this.lineTotal[token] > 0) this.builder.addLineTotal(this.tokenFrame[token], line, this.lineTotal[token]);
     }
     for (const [token, weight] of this.lineSelf) this.builder.addLineSelf(this.tokenFrame[token], this.tokenLine[token], weight);
     return this.builder.build();
+  }
+
+  private growTokens(size = this.tokenFrame.length * 2): void {
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.tokenFrame = grow(this.tokenFrame);
+    this.tokenLine = grow(this.tokenLine);
+    this.successor = grow(this.successor);
   }
 
   private growPath(): void {
@@ -239,7 +320,7 @@ class CollapsedReader {
   }
 
   private growLineTables(): void {
-    const size = Math.max(this.tokenLine.length, this.lineTotal.length * 2);
+    const size = Math.max(this.tokens.size, this.lineTotal.length * 2);
     const total = new Float64Array(size);
     total.set(this.lineTotal);
     this.lineTotal = total;
@@ -257,9 +338,9 @@ class CollapsedReader {
 function parseFrame(token: string): { frame: Frame; line: number } {
   const n = token.length;
   // py-spy frames end in ")"; the regex is not worth trying on the others.
-  const py = n > 0 && token.charCodeAt(n - 1) === 41 /* ) */ ? PY_SPY_FRAME.exec(token) : null;
+  const py = n > 0 && token.charCodeAt(n - 1) === CLOSE_PAREN ? PY_SPY_FRAME.exec(token) : null;
   if (py) return { frame: { name: py[1], file: py[2] }, line: Number(py[3]) };
-  if (n > 4 && token.charCodeAt(n - 1) === 93 /* ] */ && token.charCodeAt(n - 4) === 95 /* _ */ && token.charCodeAt(n - 3) === 91 /* [ */) {
+  if (n > 4 && token.charCodeAt(n - 1) === CLOSE_BRACKET && token.charCodeAt(n - 4) === 95 /* _ */ && token.charCodeAt(n - 3) === 91 /* [ */) {
     const kind = ASYNC_PROFILER_KIND[token[n - 2]];
     if (kind) return { frame: { name: token.slice(0, n - 4), module: kind }, line: 0 };
   }

@@ -53,16 +53,41 @@ export class ByteInterner {
     }
   }
 
+  /**
+   * Whether token `id` starts at `buf[start]` and ends at `end` or at a `separator` byte
+   * before it. Returns where it ends, or -1. For callers that can guess the next token: a
+   * match costs one compare of its bytes, with no hashing and no probe.
+   */
+  matchAt(id: number, buf: Uint8Array, start: number, end: number, separator: number): number {
+    const len = this.lengths[id];
+    const stop = start + len;
+    if (stop > end || (stop < end && buf[stop] !== separator)) return -1;
+    const arena = this.arena;
+    const at = this.starts[id];
+    for (let i = 0; i < len; i++) if (arena[at + i] !== buf[start + i]) return -1;
+    return stop;
+  }
+
+  /**
+   * Makes room for `tokens` tokens of `bytes` bytes in all without growing (each doubling
+   * copies into fresh memory, and fresh memory costs a page fault at its first touch). Room
+   * that stays unused is never touched, so it costs address space, not memory.
+   */
+  reserve(tokens: number, bytes: number): void {
+    if (tokens > this.hashes.length) {
+      this.hashes = grown(this.hashes, tokens);
+      this.starts = grown(this.starts, tokens);
+      this.lengths = grown(this.lengths, tokens);
+    }
+    if (bytes > this.arena.length) this.arena = grown(this.arena.subarray(0, this.arenaLength), bytes);
+  }
+
   /** Adds `buf[start, end)` (not present yet) and returns its id. */
   add(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     const id = this.size++;
     if (id >= this.hashes.length) this.growEntries();
-    if (this.arenaLength + len > this.arena.length) {
-      const arena = new Uint8Array(Math.max(this.arena.length * 2, this.arenaLength + len));
-      arena.set(this.arena.subarray(0, this.arenaLength));
-      this.arena = arena;
-    }
+    if (this.arenaLength + len > this.arena.length) this.arena = grown(this.arena.subarray(0, this.arenaLength), Math.max(this.arena.length * 2, this.arenaLength + len));
     // Tokens are short: a byte loop beats creating a subarray view for each.
     const arena = this.arena;
     const at = this.arenaLength;
@@ -93,13 +118,14 @@ export class ByteInterner {
 
   private growEntries(): void {
     const size = this.hashes.length * 2;
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.hashes = grow(this.hashes);
-    this.starts = grow(this.starts);
-    this.lengths = grow(this.lengths);
+    this.hashes = grown(this.hashes, size);
+    this.starts = grown(this.starts, size);
+    this.lengths = grown(this.lengths, size);
   }
+}
+
+function grown<T extends Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (size: number) => T)(size);
+  b.set(a);
+  return b;
 }
