@@ -22,4 +22,26 @@ describe('ByteInterner', () => {
     assert.equal(interner.find(near, 0, near.length, hashOf(8)), -1);
     assert.equal(interner.bytes, tokens.reduce((n, t) => n + t.length, 0));
   });
+
+  it('matches a guessed token in place: whole bytes, then the end or a separator', () => {
+    const interner = new ByteInterner();
+    const enc = new TextEncoder();
+    // Lengths around the four-byte steps of the compare; reserve() moves the arena midway.
+    const words = ['a', 'abc', 'abcd', 'abcde', 'abcdefgh', 'abcdefghi', 'ünïcødé'];
+    words.slice(0, 3).forEach((w) => interner.add(enc.encode(w), 0, enc.encode(w).length, 0));
+    interner.reserve(1000, 1 << 20);
+    words.slice(3).forEach((w) => interner.add(enc.encode(w), 0, enc.encode(w).length, 0));
+    const line = Buffer.from('abcdefghi;abcd;abcde;ünïcødé;abcx');
+    const view = new DataView(line.buffer, line.byteOffset, line.length);
+    const at = (text: string) => line.indexOf(text); // a byte offset
+    const id = (w: string) => words.indexOf(w);
+    assert.equal(interner.matchAt(id('abcdefghi'), view, 0, line.length, 59), 9);
+    assert.equal(interner.matchAt(id('abcdefgh'), view, 0, line.length, 59), -1, 'a prefix of the token there');
+    assert.equal(interner.matchAt(id('abcd'), view, at('abcd;'), line.length, 59), at('abcd;') + 4);
+    assert.equal(interner.matchAt(id('abcde'), view, at('abcd;'), line.length, 59), -1, 'longer than the token there');
+    assert.equal(interner.matchAt(id('ünïcødé'), view, at('ünïcødé'), line.length, 59), at('ünïcødé') + enc.encode('ünïcødé').length);
+    assert.equal(interner.matchAt(id('abcd'), view, at('abcx'), line.length, 59), -1, 'differs in its last byte');
+    assert.equal(interner.matchAt(id('abc'), view, at('abcx'), at('abcx') + 3, 59), at('abcx') + 3, 'ends where the range ends');
+    assert.equal(interner.matchAt(id('abcd'), view, at('abcx'), at('abcx') + 3, 59), -1, 'runs past the range');
+  });
 });

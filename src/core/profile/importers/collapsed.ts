@@ -217,7 +217,7 @@ class CollapsedReader {
     let before = depth > 0 ? this.prevTokens[depth - 1] : -1;
     while (pos <= end) {
       const guess = before >= 0 ? this.successor[before] - 1 : -1;
-      let semi = guess >= 0 ? this.tokens.matchAt(guess, buf, pos, end, SEMI) : -1;
+      let semi = guess >= 0 ? this.tokens.matchAt(guess, view, pos, end, SEMI) : -1;
       let token = guess;
       if (semi < 0) {
         semi = pos;
