@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import * as zlib from 'node:zlib';
 import { ProfileImportError } from '../../../src/core/profile/errors';
-import { geckoImporter } from '../../../src/core/profile/importers/gecko';
+import { StreamedProfile, ThreadTables, geckoImporter } from '../../../src/core/profile/importers/gecko';
+import { inputFromBytes } from '../../../src/core/profile/input';
+import { streamJson } from '../../../src/core/profile/json/read';
 import { importProfileBytes } from '../../../src/core/profile/importers/index';
 import type { Profile } from '../../../src/core/profile/model';
 import { FIXTURES, assertClose, checkImport, foldedSnapshot } from './support';
@@ -68,6 +72,29 @@ describe('Firefox (Gecko) importer', () => {
   // Totals are the totalWeight of the root frames in speedscope's reference snapshot
   // (_reference_snapshots/firefox.test.ts.snap): "a" 31.992820999992546 (Firefox 59),
   // "main" 11.149112000013702 (recursion, Firefox 61), "alpha" 26.983816999942064 (Firefox 63).
+
+  it('lets go of a thread\'s string table and tables once read: nothing else holds them', async () => {
+    // The import releases each phase's tables so the garbage collector can take them before
+    // the next phase allocates; a reference left anywhere (as the streamed thread once kept
+    // its string table) holds them to the end.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const input = inputFromBytes(fs.readFileSync(fixture('firefox-59-simple.json')));
+    const root = new StreamedProfile(input);
+    await streamJson(input, 'gecko', root.handler());
+    const thread = (root.document()!.threads as Record<string, unknown>[]).find((t) => Array.isArray(t.stringTable))!;
+    const tables = new ThreadTables(thread, (m) => assert.fail(m));
+    const strings = new WeakRef(thread.stringTable as unknown[]);
+    const stackTable = new WeakRef(tables.streamed!.tables.get('stackTable')!);
+    assert.ok(strings.deref()!.length > 0);
+    tables.release('stringTable', 'stackTable');
+    // WeakRef targets live to the end of the current job.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(strings.deref(), undefined, 'the string table is still referenced');
+    assert.equal(stackTable.deref(), undefined, 'the stack table is still referenced');
+    assert.ok(tables.open('samples').length > 0, 'the tables not released stay readable');
+  });
   it('imports a Firefox 59 DevTools recording like speedscope', async () => {
     const set = await checkImport(fixture('firefox-59-simple.json'), {
       format: 'gecko',

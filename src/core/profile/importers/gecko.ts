@@ -117,9 +117,9 @@ const THREAD_TABLES = new Map([
  * A Gecko document as it streams by: `meta` and `shared` are materialized (small), each
  * thread keeps its scalars, its string table and its tables as typed columns; markers and
  * everything else are skipped unread. Threads and processes that older Firefox wrote as JSON
- * strings are parsed when they arrive.
+ * strings are parsed when they arrive. (Exported for the tests, as is ThreadTables.)
  */
-class StreamedProfile {
+export class StreamedProfile {
   private doc: Record<string, unknown> | undefined;
 
   constructor(private readonly input: ProfileInput) {}
@@ -195,6 +195,12 @@ class StreamedThread {
     }
     return undefined;
   };
+
+  /** Drops a table or the string table, once no later phase reads it. */
+  forget(key: string): void {
+    this.tables.delete(key);
+    if (key === this.stringsKey) this.strings = undefined;
+  }
 
   /** The thread as importThread reads it: scalars and strings, its tables in streamedTables. */
   object(): Record<string, unknown> {
@@ -359,7 +365,7 @@ const JS_LOCATION = /(.*)\s+\((.*?)(?::(\d+))?(?::(\d+))?\)(\[\d+\])?$/;
  * The tables of one thread, opened when a phase of importThread needs them and let go after
  * it (a large profile's string and frame tables are most of what an import holds).
  */
-class ThreadTables {
+export class ThreadTables {
   readonly streamed: StreamedThread | undefined;
 
   constructor(
@@ -390,7 +396,7 @@ class ThreadTables {
   /** Forgets tables no later phase reads (the thread's own; `shared` ones stay). */
   release(...keys: string[]): void {
     for (const key of keys) {
-      this.streamed?.tables.delete(key);
+      this.streamed?.forget(key);
       delete this.thread[key];
     }
   }
