@@ -76,24 +76,33 @@ describe('Firefox (Gecko) importer', () => {
   it('lets go of a thread\'s string table and tables once read: nothing else holds them', async () => {
     // The import releases each phase's tables so the garbage collector can take them before
     // the next phase allocates; a reference left anywhere (as the streamed thread once kept
-    // its string table) holds them to the end.
+    // its string table) holds them to the end. A raw thread whose samples come first (as
+    // Firefox writes them) never keeps its strings; with the string table first, it does.
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
-    const input = inputFromBytes(fs.readFileSync(fixture('firefox-59-simple.json')));
-    const root = new StreamedProfile(input);
-    await streamJson(input, 'gecko', root.handler());
-    const thread = (root.document()!.threads as Record<string, unknown>[]).find((t) => Array.isArray(t.stringTable))!;
-    const tables = new ThreadTables(thread, (m) => assert.fail(m));
-    const strings = new WeakRef(thread.stringTable as unknown[]);
-    const stackTable = new WeakRef(tables.streamed!.tables.get('stackTable')!);
-    assert.ok(strings.deref()!.length > 0);
-    tables.release('stringTable', 'stackTable');
-    // WeakRef targets live to the end of the current job.
-    await new Promise((resolve) => setImmediate(resolve));
-    gc();
-    assert.equal(strings.deref(), undefined, 'the string table is still referenced');
-    assert.equal(stackTable.deref(), undefined, 'the stack table is still referenced');
-    assert.ok(tables.open('samples').length > 0, 'the tables not released stay readable');
+    // A DevTools recording: the Gecko profile is its "profile".
+    const doc = JSON.parse(fs.readFileSync(fixture('firefox-59-simple.json'), 'utf8')) as { profile: { threads: Record<string, unknown>[] } };
+    const threads = doc.profile.threads;
+    const first = threads.findIndex((t) => Array.isArray(t.stringTable));
+    const { stringTable, ...rest } = threads[first];
+    for (const order of ['as written', 'strings first']) {
+      if (order === 'strings first') threads[first] = { stringTable, ...rest };
+      const input = inputFromBytes(Buffer.from(JSON.stringify(doc)));
+      const root = new StreamedProfile(input);
+      await streamJson(input, 'gecko', root.handler());
+      const thread = (root.document()!.threads as Record<string, unknown>[])[first];
+      const tables = new ThreadTables(thread, (m) => assert.fail(m));
+      assert.equal(order === 'as written' ? thread.stringTable : tables.streamed!.locations, undefined, `${order}: strings kept twice`);
+      const strings = new WeakRef<object>(order === 'as written' ? tables.streamed!.locations! : (thread.stringTable as unknown[]));
+      const stackTable = new WeakRef(tables.streamed!.tables.get('stackTable')!);
+      tables.release('stringTable', 'stackTable');
+      // WeakRef targets live to the end of the current job.
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+      assert.equal(strings.deref(), undefined, `${order}: the string table is still referenced`);
+      assert.equal(stackTable.deref(), undefined, `${order}: the stack table is still referenced`);
+      assert.ok(tables.open('samples').length > 0, `${order}: the tables not released stay readable`);
+    }
   });
   it('imports a Firefox 59 DevTools recording like speedscope', async () => {
     const set = await checkImport(fixture('firefox-59-simple.json'), {

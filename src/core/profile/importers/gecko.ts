@@ -175,6 +175,8 @@ export class StreamedProfile {
 
 class StreamedThread {
   readonly tables = new Map<string, StreamedTable>();
+  /** A raw thread's string table, parsed into frames as it streamed by (see ParsedLocations). */
+  locations: ParsedLocations | undefined;
   private readonly scalars: Record<string, unknown> = {};
   private strings: unknown[] | undefined;
   private stringsKey = '';
@@ -186,6 +188,19 @@ class StreamedThread {
       const table = new StreamedTable(columns);
       this.tables.set(name, table);
       return table.handler();
+    }
+    if (name === 'stringTable' && this.tables.get('samples')?.hasSchema) {
+      // A raw thread (its samples came first, with a schema, as Firefox writes them).
+      const locations = (this.locations = new ParsedLocations());
+      let at = 0;
+      const item: JsonHandler = { scalar: (v) => locations.add(at, v), value: undefined };
+      return {
+        item: (index) => {
+          at = index;
+          locations.count = index + 1;
+          return item;
+        },
+      };
     }
     if (name === 'stringTable' || name === 'stringArray') {
       const strings: unknown[] = (this.strings = []);
@@ -200,6 +215,7 @@ class StreamedThread {
   forget(key: string): void {
     this.tables.delete(key);
     if (key === this.stringsKey) this.strings = undefined;
+    if (key === 'stringTable') this.locations = undefined;
   }
 
   /** The thread as importThread reads it: scalars and strings, its tables in streamedTables. */
@@ -214,6 +230,37 @@ class StreamedThread {
 }
 
 /**
+ * A raw thread's string table, parsed as it streams by: each string that is a location becomes
+ * a frame at once and is not kept. Kept as a table, a large profile's strings (hundreds of
+ * thousands) outlive every young-generation collection and then wait in the old generation,
+ * long after the frames are read, for a full collection that may come only after the next
+ * phases have allocated on top of them.
+ */
+class ParsedLocations {
+  /** The frames found, interned; readFrames copies the ones the frame table uses. */
+  readonly frames = new ProfileBuilder('locations', 'samples');
+  /** Strings in the table. */
+  count = 0;
+  /** Per string index: a frame of `frames`, -1 for a string that is not a frame kept, -2 for no string. */
+  private ids = new Int32Array(1024).fill(-2);
+
+  add(index: number, value: unknown): void {
+    if (typeof value !== 'string') return;
+    if (index >= this.ids.length) {
+      const ids = new Int32Array(Math.max(this.ids.length * 2, index + 1)).fill(-2);
+      ids.set(this.ids);
+      this.ids = ids;
+    }
+    this.ids[index] = rawFrame(value, this.frames);
+  }
+
+  /** The frame of string `index` (as add() gave it), -2 when there is no such string. */
+  id(index: unknown): number {
+    return typeof index === 'number' && index >= 0 && index < this.ids.length ? this.ids[index] : -2;
+  }
+}
+
+/**
  * One table in either layout, as numeric columns: `{schema, data: [[…], …]}` (raw, columns by
  * position until the schema names them; the schema may come after the data) or
  * `{column: […], length}` (processed). Cells that are not numbers (null, strings, booleans)
@@ -224,10 +271,10 @@ class StreamedTable {
   readonly scalars: Record<string, unknown> = {};
   private schema: Record<string, unknown> = {};
   /** Raw layout: column values by position, `rows` rows. */
-  private positional: Float64Array<ArrayBuffer>[] = [];
+  private positional: Column[] = [];
   private rows = 0;
-  /** Processed layout: named columns and their lengths. */
-  private readonly named = new Map<string, { values: Float64Array<ArrayBuffer>; length: number }>();
+  /** Processed layout: named columns (their length is the number of values). */
+  private readonly named = new Map<string, Column>();
   /** Raw layout, once the schema is known: whether each position is a column kept. */
   private keep: boolean[] | undefined;
 
@@ -242,23 +289,11 @@ class StreamedTable {
           cell++;
           return;
         }
-        const r = this.rows;
-        let col = this.positional[cell];
-        if (!col) {
-          col = this.positional[cell] = new Float64Array(Math.max(1024, this.positional[0]?.length ?? 0)).fill(NaN);
-        } else if (r >= col.length) {
-          col = this.positional[cell] = grown(col, r + 1);
-        }
-        col[r] = n;
+        (this.positional[cell] ??= new Column()).set(this.rows, n);
         cell++;
       },
       end: () => {
-        // A short row leaves NaN (null) in the rest of its columns.
-        for (let c = cell; c < this.positional.length; c++) {
-          if (!this.positional[c]) continue;
-          if (this.rows >= this.positional[c].length) this.positional[c] = grown(this.positional[c], this.rows + 1);
-          this.positional[c][this.rows] = NaN;
-        }
+        // A short row leaves NaN (null) in the rest of its columns: cells never set are NaN.
         this.rows++;
         cell = 0;
       },
@@ -281,13 +316,10 @@ class StreamedTable {
         if (name === 'data') return { item: () => row };
         // Other members: scalars kept (`length`, `weightType`), arrays skipped.
         if (!this.wanted.has(name)) return { scalar: (v) => (this.scalars[name] = v) };
-        const column = { values: new Float64Array(1024), length: 0 };
+        const column = new Column();
         return {
           cells: true,
-          number: (n) => {
-            if (column.length === column.values.length) column.values = grown(column.values, column.length + 1);
-            column.values[column.length++] = n;
-          },
+          number: (n) => column.set(column.length, n),
           end: () => this.named.set(name, column),
           scalar: (v) => (this.scalars[name] = v),
         };
@@ -297,9 +329,9 @@ class StreamedTable {
 
   /** The table for importThread (whose readers return null for a non-number cell). */
   table(what: string, fail: (m: string) => never): Table {
-    const columnOf = (values: Float64Array | undefined, length: number) => (row: number) => {
+    const columnOf = (values: Column | undefined, length: number) => (row: number) => {
       if (!values || row >= length) return undefined;
-      const v = values[row];
+      const v = values.get(row);
       return v === v ? v : null;
     };
     if (this.hasSchema) {
@@ -313,16 +345,35 @@ class StreamedTable {
     if (length < 0) return fail(`${what} has neither a schema/data layout nor column arrays`);
     const column = (c: string) => {
       const col = this.named.get(c);
-      return columnOf(col?.values, col ? Math.min(col.length, length) : 0);
+      return columnOf(col, col ? Math.min(col.length, length) : 0);
     };
     return { length, has: (c) => this.named.has(c), column, get: (c, row) => column(c)(row) };
   }
 }
 
-function grown(a: Float64Array, atLeast: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(Math.max(a.length * 2, atLeast)).fill(NaN, a.length);
-  b.set(a);
-  return b;
+/**
+ * A column of numbers (NaN for null) in fixed blocks, so that growing it copies nothing and
+ * leaves no garbage: doubling arrays left every table's outgrown copies (as much again as the
+ * tables) to a full collection, which may come only after the next phases have allocated.
+ */
+class Column {
+  private static readonly BITS = 13;
+  private static readonly MASK = (1 << Column.BITS) - 1;
+  private readonly blocks: Float64Array[] = [];
+  /** One past the highest row set. */
+  length = 0;
+
+  set(row: number, value: number): void {
+    const b = row >>> Column.BITS;
+    while (b >= this.blocks.length) this.blocks.push(new Float64Array(1 << Column.BITS).fill(NaN));
+    this.blocks[b][row & Column.MASK] = value;
+    if (row >= this.length) this.length = row + 1;
+  }
+
+  get(row: number): number {
+    const b = row >>> Column.BITS;
+    return b < this.blocks.length ? this.blocks[b][row & Column.MASK] : NaN;
+  }
 }
 
 /** A table in either layout: `{schema: {col: i}, data: rows}` (raw) or `{col: values}` (processed). */
@@ -437,7 +488,8 @@ function readFrames(
   builder: ProfileBuilder,
   fail: (m: string) => never,
 ): ThreadFrames {
-  const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray) as unknown;
+  const parsed = processed ? undefined : tables.streamed?.locations;
+  const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray ?? (parsed ? [] : undefined)) as unknown;
   if (!Array.isArray(strings)) fail('has no stringTable/stringArray');
   const string = (i: unknown, what: string): string => {
     const s = typeof i === 'number' ? (strings as unknown[])[i] : undefined;
@@ -456,7 +508,7 @@ function readFrames(
   const funcIds = funcs ? new Int32Array(funcs.length).fill(-2) : undefined;
   // Builder frame id per string-table index of a location (-2 = not parsed yet): an array, not
   // a Map, since every frameTable row looks one up (a million lookups on a large profile).
-  const locationIds = new Int32Array(funcs ? 0 : (strings as unknown[]).length).fill(-2);
+  const locationIds = new Int32Array(funcs ? 0 : parsed ? parsed.frames.frames.length : (strings as unknown[]).length).fill(-2);
   for (let f = 0; f < frameTable.length; f++) {
     const line = frameLine(f);
     frameLines[f] = typeof line === 'number' && line > 0 ? line : 0;
@@ -465,6 +517,13 @@ function readFrames(
       if (typeof func !== 'number' || !(func >= 0 && func < funcs.length)) return fail(`frameTable row ${f} refers to func ${JSON.stringify(func)}, but funcTable has ${funcs.length} entries`);
       if (funcIds![func] === -2) funcIds![func] = builder.frame(processedFrame(funcs, resources, sources, func, string));
       frameIds[f] = funcIds![func];
+    } else if (parsed) {
+      // Parsed as the string table streamed by: frames in the order rows first use them.
+      const location = frameLocation(f);
+      const found = parsed.id(location);
+      if (found === -2) return fail(`frameTable row ${f} refers to string ${JSON.stringify(location)}, but the string table has ${parsed.count} entries`);
+      if (found >= 0 && locationIds[found] === -2) locationIds[found] = builder.frame(parsed.frames.frames[found]);
+      frameIds[f] = found >= 0 ? locationIds[found] : -1;
     } else {
       // Many rows share a location string; parse each string once.
       const location = frameLocation(f);
