@@ -280,6 +280,29 @@ describe('Firefox (Gecko) importer', () => {
     assert.deepEqual([...(p.lineTotal.get(p.frames.findIndex((f) => f.name === 'main')) ?? [])], [[3, 3]]);
   });
 
+  it('keeps every number a column holds: integers, the 32-bit extremes, fractions and beyond 32 bits', async () => {
+    // Columns hold 32-bit integers until another value arrives: here the first times are the
+    // smallest 32-bit integers (one of them what an integer block stores for null), then a
+    // fraction, then times past 2^31.
+    const times = [-2147483648, -2147483647, -2147483646.5, 0, 2147483648, 2147483649];
+    const rows = times.map((t, i) => `[${i % 2},${t}]`).join(',');
+    const text = `{"meta":{"interval":1,"stackwalk":1},"threads":[{"name":"T",
+      "samples":{"schema":{"stack":0,"time":1},"data":[${rows}]},
+      "stackTable":{"schema":{"prefix":0,"frame":1},"data":[[null,0],[0,1]]},
+      "frameTable":{"schema":{"location":0,"line":1},"data":[[0,2147483647],[1,null]]},
+      "stringTable":["main (app.js:1:1)","work (app.js:5:2)"]}]}`;
+    const p = (await importProfileBytes(Buffer.from(text), 'extremes.json')).profiles[0];
+    // Each sample lasts until the next, at most ten intervals.
+    assert.equal(p.totalWeight, 1 + 0.5 + 10 + 10 + 1);
+    assert.deepEqual([...p.timeline!.time], [0, 1, 1.5, 2147483648, 4294967296]);
+    assert.equal(p.endTime, 4294967297);
+    assert.deepEqual([...(p.lineTotal.get(p.frames.findIndex((f) => f.name === 'main')) ?? [])], [[2147483647, 22.5]]);
+    // A null before a fraction in the same column stays null.
+    const weighted = processedProfile();
+    Object.assign(weighted.threads[0].samples, { weightType: 'tracing-ms', weight: [1, null, 2.5, 1, 1] });
+    assert.equal((await importError(weighted)).message, 'thread 0 (GeckoMain): sample 1 has weight null, expected a number');
+  });
+
   it('survives truncations and byte flips of every fixture (fuzz)', async () => {
     const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
     assert.ok(files.length >= 3);

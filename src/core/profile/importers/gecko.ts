@@ -355,24 +355,46 @@ class StreamedTable {
  * A column of numbers (NaN for null) in fixed blocks, so that growing it copies nothing and
  * leaves no garbage: doubling arrays left every table's outgrown copies (as much again as the
  * tables) to a full collection, which may come only after the next phases have allocated.
+ * A block holds 32-bit integers (indices, lines: most columns) until a value that is not one
+ * arrives, and then doubles.
  */
 class Column {
   private static readonly BITS = 13;
   private static readonly MASK = (1 << Column.BITS) - 1;
-  private readonly blocks: Float64Array[] = [];
+  /** Null in an integer block. */
+  private static readonly NULL = -0x80000000;
+  private readonly blocks: (Int32Array | Float64Array)[] = [];
+  private readonly wide: boolean[] = [];
   /** One past the highest row set. */
   length = 0;
 
   set(row: number, value: number): void {
     const b = row >>> Column.BITS;
-    while (b >= this.blocks.length) this.blocks.push(new Float64Array(1 << Column.BITS).fill(NaN));
+    while (b >= this.blocks.length) {
+      this.blocks.push(new Int32Array(1 << Column.BITS).fill(Column.NULL));
+      this.wide.push(false);
+    }
+    if (!this.wide[b]) {
+      if (value !== value) value = Column.NULL;
+      else if ((value | 0) !== value || value === Column.NULL) this.widen(b);
+    }
     this.blocks[b][row & Column.MASK] = value;
     if (row >= this.length) this.length = row + 1;
   }
 
   get(row: number): number {
     const b = row >>> Column.BITS;
-    return b < this.blocks.length ? this.blocks[b][row & Column.MASK] : NaN;
+    if (b >= this.blocks.length) return NaN;
+    const v = this.blocks[b][row & Column.MASK];
+    return !this.wide[b] && v === Column.NULL ? NaN : v;
+  }
+
+  private widen(b: number): void {
+    const narrow = this.blocks[b];
+    const wide = new Float64Array(narrow.length);
+    for (let i = 0; i < narrow.length; i++) wide[i] = narrow[i] === Column.NULL ? NaN : narrow[i];
+    this.blocks[b] = wide;
+    this.wide[b] = true;
   }
 }
 
@@ -591,22 +613,23 @@ function addSamples(
   const stackNodes = stacks.nodes;
   const n = samples.length;
   builder.reserveTimeline(n);
-  const times = sampleTimes(samples, n, fail);
+  // Times are read as the samples are walked, each once: no copy of the column.
+  const time = sampleClock(samples, fail);
   const sampleStack = samples.column('stack');
   const sampleWeight = samples.column('weight');
   // Line costs depend only on the stack, so weights are summed per stackTable row and
   // spread over the stack's lines once per row rather than once per sample.
   const stackWeight = stacks.hasLines ? new Float64Array(stackCount) : undefined;
-  if (n > 0) {
-    builder.startTime = 0;
-    builder.endTime = times[n - 1] - times[0];
-  }
   // Like speedscope, a sample lasts until the next one, so the last sample has no duration
   // (unless the format gives explicit weights). Unlike speedscope, not across a gap where the
   // thread was not sampled (paused profiler, thread not yet registered), which would turn one
   // sample into seconds.
   const maxDuration = 10 * interval;
+  const start = n > 0 ? time(0) : 0;
+  let next = start;
   for (let i = 0; i < n; i++) {
+    const at = next;
+    if (i + 1 < n) next = time(i + 1);
     const stack = sampleStack(i);
     if (stack === null || stack === undefined) continue;
     if (typeof stack !== 'number' || !(stack >= 0 && stack < stackCount)) return fail(`sample ${i} refers to stack ${JSON.stringify(stack)}, but stackTable has ${stackCount} entries`);
@@ -616,14 +639,18 @@ function addSamples(
       weight = typeof w === 'number' ? w : fail(`sample ${i} has weight ${JSON.stringify(w)}, expected a number`);
     } else {
       if (i === n - 1) break;
-      weight = times[i + 1] - times[i];
-      if (weight < 0) fail(`sample ${i + 1} at ${times[i + 1]} ms comes before sample ${i} at ${times[i]} ms`);
+      weight = next - at;
+      if (weight < 0) fail(`sample ${i + 1} at ${next} ms comes before sample ${i} at ${at} ms`);
       if (weight > maxDuration) weight = maxDuration;
     }
     const node = stackNodes[stack];
     if (node === 0 || weight === 0) continue;
-    builder.appendToNode(node, weight, times[i] - times[0]);
+    builder.appendToNode(node, weight, at - start);
     if (stackWeight) stackWeight[stack] += weight;
+  }
+  if (n > 0) {
+    builder.startTime = 0;
+    builder.endTime = time(n - 1) - start;
   }
   if (stackWeight) {
     const lineFrames: number[] = [];
@@ -644,20 +671,25 @@ function addSamples(
   }
 }
 
-/** Sample times in ms: a `time` column, or `timeDeltas` (processed format) summed up. */
-function sampleTimes(samples: Table, n: number, fail: (m: string) => never): Float64Array {
-  const times = new Float64Array(n);
+/**
+ * Sample times in ms, from a `time` column or by summing `timeDeltas` (processed format), for
+ * a walk forward through the samples: time(i) reads (and checks) every sample up to i once;
+ * i must not go back.
+ */
+function sampleClock(samples: Table, fail: (m: string) => never): (i: number) => number {
   const deltas = !samples.has('time') && samples.has('timeDeltas');
   if (!deltas && !samples.has('time')) return fail('samples have neither a "time" nor a "timeDeltas" column');
   const column = samples.column(deltas ? 'timeDeltas' : 'time');
+  let read = -1;
   let t = 0;
-  for (let i = 0; i < n; i++) {
-    const v = column(i);
-    if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`sample ${i} has time ${JSON.stringify(v)}, expected a number`);
-    t = deltas ? t + v : v;
-    times[i] = t;
-  }
-  return times;
+  return (i) => {
+    while (read < i) {
+      const v = column(++read);
+      if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`sample ${read} has time ${JSON.stringify(v)}, expected a number`);
+      t = deltas ? t + v : v;
+    }
+    return t;
+  };
 }
 
 /**
