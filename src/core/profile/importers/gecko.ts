@@ -115,7 +115,8 @@ const THREAD_TABLES = new Map([
 
 /**
  * A Gecko document as it streams by: `meta` and `shared` are materialized (small), each
- * thread keeps its scalars, its string table and its tables as typed columns; markers and
+ * thread keeps its scalars, its string table (a raw thread's as the frames it names, see
+ * ParsedLocations) and its tables as typed columns; markers and
  * everything else are skipped unread. Threads and processes that older Firefox wrote as JSON
  * strings are parsed when they arrive. (Exported for the tests, as is ThreadTables.)
  */
