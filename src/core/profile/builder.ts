@@ -1,3 +1,4 @@
+import { grownFloat, grownInt } from './arrays';
 import type { Frame, LineWeights, Profile, WeightUnit } from './model';
 
 /**
@@ -188,8 +189,8 @@ export class ProfileBuilder {
   nodeFor(stack: ArrayLike<number>): number {
     const depth = stack.length;
     if (depth > this.lastStack.length) {
-      this.lastStack = growInt(this.lastStack, depth * 2);
-      this.lastNodes = growInt(this.lastNodes, depth * 2);
+      this.lastStack = grownInt(this.lastStack, depth * 2);
+      this.lastNodes = grownInt(this.lastNodes, depth * 2);
     }
     const lastStack = this.lastStack;
     const lastNodes = this.lastNodes;
@@ -245,7 +246,7 @@ export class ProfileBuilder {
       const line = lines[i];
       if (!(line > 0)) continue;
       const frame = stack[i];
-      if (frame >= this.frameStamp.length) this.frameStamp = growInt(this.frameStamp, Math.max(frame + 1, this.frameStamp.length * 2));
+      if (frame >= this.frameStamp.length) this.frameStamp = grownInt(this.frameStamp, Math.max(frame + 1, this.frameStamp.length * 2));
       if (this.frameStamp[frame] === stamp && seenBefore(stack, lines, i)) continue;
       this.frameStamp[frame] = stamp;
       addLine(this.lineTotalByFrame, frame, line, weight);
@@ -310,12 +311,10 @@ export class ProfileBuilder {
 
   private growNodes(minSize = 0): void {
     const size = Math.max(this.nodeFrame.length * 2, minSize);
-    this.nodeFrame = growInt(this.nodeFrame, size);
-    this.nodeParent = growInt(this.nodeParent, size);
-    const self = new Float64Array(size);
-    self.set(this.nodeSelf);
-    this.nodeSelf = self;
-    this.pending = growInt(this.pending, (size >> 5) + 1);
+    this.nodeFrame = grownInt(this.nodeFrame, size);
+    this.nodeParent = grownInt(this.nodeParent, size);
+    this.nodeSelf = grownFloat(this.nodeSelf, size);
+    this.pending = grownInt(this.pending, (size >> 5) + 1);
   }
 
   /**
@@ -339,13 +338,9 @@ export class ProfileBuilder {
 
   private growTimeline(atLeast = 0): void {
     const size = Math.max(this.timelineNode!.length * 2, atLeast);
-    this.timelineNode = growInt(this.timelineNode!, size);
-    const w = new Float64Array(size);
-    w.set(this.timelineWeight!);
-    this.timelineWeight = w;
-    const t = new Float64Array(size);
-    t.set(this.timelineTime!);
-    this.timelineTime = t;
+    this.timelineNode = grownInt(this.timelineNode!, size);
+    this.timelineWeight = grownFloat(this.timelineWeight!, size);
+    this.timelineTime = grownFloat(this.timelineTime!, size);
   }
 
   /** Doubles the hash table, or grows it to hold more than `minSlots` slots. */
@@ -377,12 +372,6 @@ function slotHash(parent: number, frame: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
 }
 
 function addLine(table: (LineWeights | undefined)[], frame: number, line: number, weight: number): void {

@@ -1,3 +1,4 @@
+import { grownFloat, grownInt } from '../arrays';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import type { Frame } from '../model';
@@ -297,36 +298,22 @@ class CollapsedReader {
   }
 
   private growTokens(size = this.tokenFrame.length * 2): void {
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.tokenFrame = grow(this.tokenFrame);
-    this.tokenLine = grow(this.tokenLine);
-    this.successor = grow(this.successor);
+    this.tokenFrame = grownInt(this.tokenFrame, size);
+    this.tokenLine = grownInt(this.tokenLine, size);
+    this.successor = grownInt(this.successor, size);
   }
 
   private growPath(): void {
     const size = this.prevEnds.length * 2;
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.prevEnds = grow(this.prevEnds);
-    this.prevTokens = grow(this.prevTokens);
-    this.prevNodes = grow(this.prevNodes);
+    this.prevEnds = grownInt(this.prevEnds, size);
+    this.prevTokens = grownInt(this.prevTokens, size);
+    this.prevNodes = grownInt(this.prevNodes, size);
   }
 
   private growLineTables(): void {
     const size = Math.max(this.tokens.size, this.lineTotal.length * 2);
-    const total = new Float64Array(size);
-    total.set(this.lineTotal);
-    this.lineTotal = total;
-    const seen = new Int32Array(size);
-    seen.set(this.lineSeen);
-    this.lineSeen = seen;
+    this.lineTotal = grownFloat(this.lineTotal, size);
+    this.lineSeen = grownInt(this.lineSeen, size);
   }
 }
 

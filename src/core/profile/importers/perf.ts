@@ -1,3 +1,4 @@
+import { grownInt } from '../arrays';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import type { Frame, Profile } from '../model';
@@ -155,7 +156,7 @@ class PerfReader {
     }
     const frame = this.keyFrame[key];
     if (frame < 0) return;
-    if (this.depth >= this.stack.length) this.stack = growInt(this.stack, this.stack.length * 2);
+    if (this.depth >= this.stack.length) this.stack = grownInt(this.stack, this.stack.length * 2);
     this.stack[this.depth++] = frame;
   }
 
@@ -175,8 +176,8 @@ class PerfReader {
     // the previous sample's trie nodes for it instead of looking them up again.
     const depth = this.depth;
     if (thread.prevFrames.length < depth) {
-      thread.prevFrames = growInt(thread.prevFrames, Math.max(depth, thread.prevFrames.length * 2));
-      thread.prevNodes = growInt(thread.prevNodes, thread.prevFrames.length);
+      thread.prevFrames = grownInt(thread.prevFrames, Math.max(depth, thread.prevFrames.length * 2));
+      thread.prevNodes = grownInt(thread.prevNodes, thread.prevFrames.length);
     }
     const max = depth < thread.prevDepth ? depth : thread.prevDepth;
     let r = 0;
@@ -238,12 +239,6 @@ function parseStackFrame(text: string): Frame | undefined {
   const js = V8_SYMBOL.exec(symbol);
   if (js) return { name: js[1] || '(anonymous)', file: js[2], line: Number(js[3]), column: Number(js[4]), module: dso };
   return { name: symbol === '[unknown]' ? `??? (${dso})` : symbol, module: dso };
-}
-
-function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
 }
 
 /** speedscope's profile names: "comm pid: P tid: T", leaving out ids that are 0 (the idle task). */

@@ -1,3 +1,4 @@
+import { grownFloat, grownInt } from '../arrays';
 import { Profile as PprofProfile, type ProfileInput as PprofFields } from 'pprof-format';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
@@ -196,15 +197,15 @@ class StackSet {
       stack = this.count++;
       this.firstSample.push(s);
       const from = this.start[stack];
-      if (from + idCount > this.ids.length) this.ids = growFloat(this.ids, Math.max(this.ids.length * 2, from + idCount));
+      if (from + idCount > this.ids.length) this.ids = grownFloat(this.ids, Math.max(this.ids.length * 2, from + idCount));
       this.ids.set(ids.subarray(0, idCount), from);
-      if (stack + 2 > this.start.length) this.start = growInt(this.start, this.start.length * 2);
+      if (stack + 2 > this.start.length) this.start = grownInt(this.start, this.start.length * 2);
       this.start[stack + 1] = from + idCount;
       // On a hash collision the first stack keeps the slot; the other is simply not cached.
       if (!this.byHash.has(h)) this.byHash.set(h, stack);
       if ((stack + 1) * typeCount > this.weights.length) {
-        this.weights = growFloat(this.weights, this.weights.length * 2);
-        this.counts = growFloat(this.counts, this.counts.length * 2);
+        this.weights = grownFloat(this.weights, this.weights.length * 2);
+        this.counts = grownFloat(this.counts, this.counts.length * 2);
       }
     }
     for (let t = 0; t < typeCount; t++) {
@@ -306,10 +307,10 @@ function decodeFields(
           if (stop >= 0 && sample.pos >= stop) break;
           const v = sfield === 1 ? sample.varint(end) : sample.int64(end);
           if (sfield === 1) {
-            if (idCount === ids.length) ids = growFloat(ids, ids.length * 2);
+            if (idCount === ids.length) ids = grownFloat(ids, ids.length * 2);
             ids[idCount++] = v;
           } else {
-            if (valueCount === values.length) values = growFloat(values, values.length * 2);
+            if (valueCount === values.length) values = grownFloat(values, values.length * 2);
             values[valueCount++] = v;
           }
         } while (stop >= 0);
@@ -343,10 +344,10 @@ class LocationTable {
     const i = this.count++;
     if (i + 1 >= this.id.length) {
       const size = this.id.length * 2;
-      this.id = growFloat(this.id, size);
-      this.mapping = growFloat(this.mapping, size);
-      this.address = growFloat(this.address, size);
-      this.lineStart = growInt(this.lineStart, size + 1);
+      this.id = grownFloat(this.id, size);
+      this.mapping = grownFloat(this.mapping, size);
+      this.address = grownFloat(this.address, size);
+      this.lineStart = grownInt(this.lineStart, size + 1);
     }
     let lines = this.lineStart[i];
     let id = 0;
@@ -363,8 +364,8 @@ class LocationTable {
         const stop = reader.varint(end) + reader.pos;
         if (stop > end) throw reader.fail(`not a pprof profile: location ${i} line at byte ${at} runs past its location`);
         if (lines === this.lineFunction.length) {
-          this.lineFunction = growFloat(this.lineFunction, lines * 2);
-          this.lineNumber = growFloat(this.lineNumber, lines * 2);
+          this.lineFunction = grownFloat(this.lineFunction, lines * 2);
+          this.lineNumber = grownFloat(this.lineNumber, lines * 2);
         }
         let fn = 0;
         let line = 0;
@@ -563,8 +564,8 @@ function convert(
       const end = locStart[li + 1];
       if (depth + end - locStart[li] > frameStack.length) {
         const size = Math.max(frameStack.length * 2, depth + end - locStart[li]);
-        frameStack = growInt(frameStack, size);
-        pairStack = growInt(pairStack, size);
+        frameStack = grownInt(frameStack, size);
+        pairStack = grownInt(pairStack, size);
       }
       for (let k = locStart[li]; k < end; k++) {
         frameStack[depth] = flatFrame[k];
@@ -573,9 +574,9 @@ function convert(
       }
     }
     if (path.length < depth) {
-      path = growInt(path, Math.max(path.length * 2, depth));
-      prevFrames = growInt(prevFrames, path.length);
-      firstPath = growInt(firstPath, path.length);
+      path = grownInt(path, Math.max(path.length * 2, depth));
+      prevFrames = grownInt(prevFrames, path.length);
+      firstPath = grownInt(firstPath, path.length);
     }
     for (let t = 0; t < typeCount; t++) {
       const weight = weights[stack * typeCount + t];
@@ -680,18 +681,6 @@ class IdTable<T> {
   get(id: number): T | undefined {
     return this.dense ? this.dense[id] : this.sparse!.get(id);
   }
-}
-
-function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
-}
-
-function growFloat(a: Float64Array, size: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(size);
-  b.set(a);
-  return b;
 }
 
 /** profile.proto unit strings to model units; counts are samples or objects by their type name. */

@@ -5,6 +5,8 @@
  * are ever turned into strings.
  */
 
+import { grownBytes, grownInt } from '../arrays';
+
 export const FNV_OFFSET = 0x811c9dc5 | 0;
 
 /** One FNV-1a step. */
@@ -78,11 +80,11 @@ export class ByteInterner {
    */
   reserve(tokens: number, bytes: number): void {
     if (tokens > this.hashes.length) {
-      this.hashes = grown(this.hashes, tokens);
-      this.starts = grown(this.starts, tokens);
-      this.lengths = grown(this.lengths, tokens);
+      this.hashes = grownInt(this.hashes, tokens);
+      this.starts = grownInt(this.starts, tokens);
+      this.lengths = grownInt(this.lengths, tokens);
     }
-    if (bytes > this.arena.length) this.setArena(grown(this.arena.subarray(0, this.arenaLength), bytes));
+    if (bytes > this.arena.length) this.setArena(grownBytes(this.arena.subarray(0, this.arenaLength), bytes));
   }
 
   /** Adds `buf[start, end)` (not present yet) and returns its id. */
@@ -90,7 +92,7 @@ export class ByteInterner {
     const len = end - start;
     const id = this.size++;
     if (id >= this.hashes.length) this.growEntries();
-    if (this.arenaLength + len > this.arena.length) this.setArena(grown(this.arena.subarray(0, this.arenaLength), Math.max(this.arena.length * 2, this.arenaLength + len)));
+    if (this.arenaLength + len > this.arena.length) this.setArena(grownBytes(this.arena.subarray(0, this.arenaLength), Math.max(this.arena.length * 2, this.arenaLength + len)));
     // Tokens are short: a byte loop beats creating a subarray view for each.
     const arena = this.arena;
     const at = this.arenaLength;
@@ -126,14 +128,9 @@ export class ByteInterner {
 
   private growEntries(): void {
     const size = this.hashes.length * 2;
-    this.hashes = grown(this.hashes, size);
-    this.starts = grown(this.starts, size);
-    this.lengths = grown(this.lengths, size);
+    this.hashes = grownInt(this.hashes, size);
+    this.starts = grownInt(this.starts, size);
+    this.lengths = grownInt(this.lengths, size);
   }
 }
 
-function grown<T extends Int32Array | Uint8Array>(a: T, size: number): T {
-  const b = new (a.constructor as new (size: number) => T)(size);
-  b.set(a);
-  return b;
-}
