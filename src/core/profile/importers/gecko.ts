@@ -1,3 +1,4 @@
+import { grownInt } from '../arrays';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import type { ProfileInput } from '../input';
@@ -248,9 +249,9 @@ class ParsedLocations {
   add(index: number, value: unknown): void {
     if (typeof value !== 'string') return;
     if (index >= this.ids.length) {
-      const ids = new Int32Array(Math.max(this.ids.length * 2, index + 1)).fill(-2);
-      ids.set(this.ids);
-      this.ids = ids;
+      const old = this.ids.length;
+      this.ids = grownInt(this.ids, Math.max(old * 2, index + 1));
+      this.ids.fill(-2, old);
     }
     this.ids[index] = rawFrame(value, this.frames);
   }
@@ -512,8 +513,8 @@ function readFrames(
   fail: (m: string) => never,
 ): ThreadFrames {
   const parsed = processed ? undefined : tables.streamed?.locations;
-  const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray ?? (parsed ? [] : undefined)) as unknown;
-  if (!Array.isArray(strings)) fail('has no stringTable/stringArray');
+  const strings = (thread.stringArray ?? thread.stringTable ?? shared.stringArray) as unknown;
+  if (!parsed && !Array.isArray(strings)) fail('has no stringTable/stringArray');
   const string = (i: unknown, what: string): string => {
     const s = typeof i === 'number' ? (strings as unknown[])[i] : undefined;
     return typeof s === 'string' ? s : fail(`${what} refers to string ${JSON.stringify(i)}, but the string table has ${(strings as unknown[]).length} entries`);
@@ -529,8 +530,9 @@ function readFrames(
   const frameIds = new Int32Array(frameTable.length);
   const frameLines = new Int32Array(frameTable.length);
   const funcIds = funcs ? new Int32Array(funcs.length).fill(-2) : undefined;
-  // Builder frame id per string-table index of a location (-2 = not parsed yet): an array, not
-  // a Map, since every frameTable row looks one up (a million lookups on a large profile).
+  // Builder frame id per string-table index of a location, or per frame of `parsed` (-2 = not
+  // looked up yet): an array, not a Map, since every frameTable row looks one up (a million
+  // lookups on a large profile).
   const locationIds = new Int32Array(funcs ? 0 : parsed ? parsed.frames.frames.length : (strings as unknown[]).length).fill(-2);
   for (let f = 0; f < frameTable.length; f++) {
     const line = frameLine(f);

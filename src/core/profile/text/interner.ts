@@ -79,12 +79,8 @@ export class ByteInterner {
    * that stays unused is never touched, so it costs address space, not memory.
    */
   reserve(tokens: number, bytes: number): void {
-    if (tokens > this.hashes.length) {
-      this.hashes = grownInt(this.hashes, tokens);
-      this.starts = grownInt(this.starts, tokens);
-      this.lengths = grownInt(this.lengths, tokens);
-    }
-    if (bytes > this.arena.length) this.setArena(grownBytes(this.arena.subarray(0, this.arenaLength), bytes));
+    if (tokens > this.hashes.length) this.growEntries(tokens);
+    if (bytes > this.arena.length) this.growArena(bytes);
   }
 
   /** Adds `buf[start, end)` (not present yet) and returns its id. */
@@ -92,7 +88,7 @@ export class ByteInterner {
     const len = end - start;
     const id = this.size++;
     if (id >= this.hashes.length) this.growEntries();
-    if (this.arenaLength + len > this.arena.length) this.setArena(grownBytes(this.arena.subarray(0, this.arenaLength), Math.max(this.arena.length * 2, this.arenaLength + len)));
+    if (this.arenaLength + len > this.arena.length) this.growArena(Math.max(this.arena.length * 2, this.arenaLength + len));
     // Tokens are short: a byte loop beats creating a subarray view for each.
     const arena = this.arena;
     const at = this.arenaLength;
@@ -107,9 +103,9 @@ export class ByteInterner {
     return id;
   }
 
-  private setArena(arena: Uint8Array<ArrayBuffer>): void {
-    this.arena = arena;
-    this.arenaView = new DataView(arena.buffer);
+  private growArena(size: number): void {
+    this.arena = grownBytes(this.arena.subarray(0, this.arenaLength), size);
+    this.arenaView = new DataView(this.arena.buffer);
   }
 
   private place(id: number): void {
@@ -126,11 +122,9 @@ export class ByteInterner {
     for (let id = 0; id < this.size; id++) this.place(id);
   }
 
-  private growEntries(): void {
-    const size = this.hashes.length * 2;
+  private growEntries(size = this.hashes.length * 2): void {
     this.hashes = grownInt(this.hashes, size);
     this.starts = grownInt(this.starts, size);
     this.lengths = grownInt(this.lengths, size);
   }
 }
-
