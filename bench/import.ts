@@ -61,6 +61,22 @@ const V8_MAX_STRING = (1 << 29) - 24;
 
 // ---------------------------------------------------------------- child: one measurement
 
+/**
+ * This process's own peak RSS. On Linux getrusage's maxRSS survives exec: a child forked from
+ * the bench parent starts with a copy of the parent's pages, so maxRSS is at least what the
+ * parent held at the fork (a 500 MB parent gives a bare `node -e` child 503 MB, where VmHWM
+ * says 39). VmHWM belongs to the address space exec made, so it counts only this process.
+ */
+function peakRssMB(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // not Linux: getrusage is the best there is
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 async function child(mode: 'import' | 'floor', floor: Floor, format: string, file: string): Promise<void> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
@@ -86,7 +102,7 @@ async function child(mode: 'import' | 'floor', floor: Floor, format: string, fil
   result.ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   result.cpuMs = (cpu.user + cpu.system) / 1000;
-  result.maxRssMB = process.resourceUsage().maxRSS / 1024;
+  result.maxRssMB = peakRssMB();
   process.stdout.write(`\n${JSON.stringify(result)}\n`);
 }
 
