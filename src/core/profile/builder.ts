@@ -105,15 +105,6 @@ export class ProfileBuilder {
   }
 
   /**
-   * Adds a frame with only a name, which the caller knows to be new, without the lookup
-   * frame() does: for importers that intern their own frame tokens. frame() will not find it
-   * (so the caller must not ask for the same frame through frame() too).
-   */
-  addNamedFrame(name: string): number {
-    return this.frames.push({ name }) - 1;
-  }
-
-  /**
    * Makes room for `nodes` more call-tree nodes at once, for importers that know their tree's
    * size: growing the hash table step by step re-inserts every node at each doubling.
    */
@@ -143,13 +134,13 @@ export class ProfileBuilder {
       this.pending[parent >> 5] = word & ~bit;
       this.index(parent + 1);
     }
-    const slots = this.slots;
+    const { slots, nodeParent } = this;
     let h = slotHash(parent, frame) & this.mask;
     for (;;) {
       const at = h << 1;
       const found = slots[at];
       if (found === 0) break;
-      if (slots[at + 1] === frame && this.nodeParent[found] === parent) return found;
+      if (slots[at + 1] === frame && nodeParent[found] === parent) return found;
       h = (h + 1) & this.mask;
     }
     const node = this.newNode(parent, frame);
@@ -267,7 +258,11 @@ export class ProfileBuilder {
     return this.sampleCount;
   }
 
-  build(): Profile {
+  /**
+   * The finished profile. Importers that number their frames themselves (and never call
+   * frame()) pass their frame table here, indexed by the frame ids they gave child().
+   */
+  build(frames: Frame[] = this.frames): Profile {
     const n = this.nodeCount;
     // The builder is spent: its lookup table goes first, and each array it hands over is a
     // view when nearly full (a copy would briefly double it) or a copy whose original it lets go.
@@ -285,7 +280,7 @@ export class ProfileBuilder {
     const profile: Profile = {
       name: this.name,
       unit: this.unit,
-      frames: this.frames,
+      frames,
       nodeCount: n,
       nodeFrame,
       nodeParent,

@@ -91,6 +91,18 @@ describe('collapsed stacks importer', () => {
     assert.deepEqual(p.frames[0], { name: 'process 4242:"python app.py"' });
   });
 
+  it('numbers plain and parsed frames in one table: parsed tokens that name one frame share it', async () => {
+    // Frames are numbered while reading and made at the end: plain tokens are frames of their
+    // own, suffixed and py-spy tokens are parsed, and two tokens may parse to one frame.
+    const text = ['a;b_[j];c (x.py:3);b_[j];d 1', 'a;c (x.py:4);e;b_[i] 2', 'e;a;b 4', ''].join('\n');
+    const p = (await importProfileBytes(Buffer.from(text))).profiles[0];
+    assert.deepEqual(p.frames, [{ name: 'a' }, { name: 'b', module: 'jit' }, { name: 'c', file: 'x.py' }, { name: 'd' }, { name: 'e' }, { name: 'b', module: 'inlined' }, { name: 'b' }]);
+    const stacks = toCollapsed(p).trim().split('\n').sort();
+    assert.deepEqual(stacks, ['a;b;c;b;d 1', 'a;c;e;b 2', 'e;a;b 4']);
+    assert.equal(p.lineSelf.size, 0, 'no sample ends on a frame with a line');
+    assert.deepEqual([...p.lineTotal.get(2)!].sort(), [[3, 1], [4, 2]]);
+  });
+
   it('keeps frames with spaces and reuses shared prefixes correctly', async () => {
     const text = 'main;oopDesc* copy<false> (x);a b 2\nmain;oopDesc* copy<false> (x);a 1\nmain;oopDesc* copy<false> (x) 4\nmain;oopDesc* copy<false> (x);a b;c 1\nmain;oop 1\n';
     const p = (await importProfileBytes(Buffer.from(text))).profiles[0];

@@ -44,4 +44,24 @@ describe('ByteInterner', () => {
     assert.equal(interner.matchAt(id('abc'), view, at('abcx'), at('abcx') + 3, 59), at('abcx') + 3, 'ends where the range ends');
     assert.equal(interner.matchAt(id('abcd'), view, at('abcx'), at('abcx') + 3, 59), -1, 'runs past the range');
   });
+
+  it('decodes tokens as UTF-8 from a reserved table, and forgets them all on clear()', () => {
+    const interner = new ByteInterner();
+    const enc = new TextEncoder();
+    // Reserved for 64 tokens; 3000 make the table and the arena grow past what was reserved.
+    interner.reserve(64, 256);
+    const words = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? `ünïcødé ${i}` : `fn${i};`.repeat(1 + (i % 5))));
+    words.forEach((w, i) => assert.equal(interner.add(enc.encode(w), 0, enc.encode(w).length, hashBytes(enc.encode(w), 0, enc.encode(w).length)), i));
+    words.forEach((w, i) => {
+      assert.equal(interner.text(i), w);
+      assert.equal(interner.find(enc.encode(w), 0, enc.encode(w).length, hashBytes(enc.encode(w), 0, enc.encode(w).length)), i);
+    });
+    interner.clear();
+    assert.equal(interner.size, 0);
+    assert.equal(interner.bytes, 0);
+    const again = enc.encode(words[1]);
+    assert.equal(interner.find(again, 0, again.length, hashBytes(again, 0, again.length)), -1);
+    assert.equal(interner.add(again, 0, again.length, hashBytes(again, 0, again.length)), 0);
+    assert.equal(interner.text(0), words[1]);
+  });
 });

@@ -86,17 +86,30 @@ class CollapsedReader {
   // Whole-line cache: tools that write one line per sample repeat the same stacks, which then
   // cost one hash and one compare. Turned off when early lines rarely repeat (sorted,
   // aggregated output), and bounded in memory.
-  private cacheLines = true;
-  private lines = new ByteInterner();
+  private readonly lines = new ByteInterner();
   private readonly lineNode: number[] = [];
+  /**
+   * Lines looked up in the cache, or -1 once it is off. One counter rather than a flag as
+   * well: V8 compiles a field that has never changed as a constant, and a flag turned off
+   * some hundred lines in would throw away the reader's optimized code while it compiles.
+   */
   private lineLookups = 0;
   private lineHits = 0;
-  /** Per token id: the builder frame and the source line (0 when the token has none). */
+  /** Per token id: its frame and the source line (0 when the token has none). */
   private tokenFrame = new Int32Array(1024);
   private tokenLine = new Int32Array(1024);
   /** Per token id: 1 + the token that followed it last (0 = none yet). */
   private successor = new Int32Array(1024);
   private anyLines = false;
+
+  // Frames are numbered here and made only at the end (see finish), so reading the file
+  // creates no string or object per frame. A plain token is a frame of its own; frames parsed
+  // out of py-spy or async-profiler tokens may be shared by several tokens.
+  private frameCount = 0;
+  /** Per frame id: 1 + the plain token that names it, or 0 for a parsed frame. */
+  private frameToken = new Int32Array(1024);
+  private readonly parsedFrames = new Map<number, Frame>();
+  private readonly parsedIds = new Map<string, number>();
 
   // The previous stack line: where its bytes are (its chunk is still valid when the next
   // line arrives, see the recycledChunks call; a copy when other lines came between), the
@@ -126,17 +139,21 @@ class CollapsedReader {
 
   /**
    * Sizes the tables for a file of `size` bytes: the node arrays for about one node per 48
-   * bytes (a distinct frame on each line is ~30), the token tables for about one distinct
-   * token per 256 bytes and their bytes for an eighth of the file. Growing them step by step
-   * copies each into fresh memory, and room that stays unused is never touched. The lookup
-   * table grows as needed: below where a line leaves the known tree its frames are new (see
-   * Builder.child), and only nodes that get a second child are ever looked up.
+   * bytes (a distinct frame on each line is ~30), the token and frame tables for about one
+   * distinct token per 256 bytes and their bytes for an eighth of the file, the node lookup
+   * table for a lookup per KB (below where a line leaves the known tree its frames are new,
+   * see Builder.child, and only nodes that get a second child are ever looked up). Growing
+   * them step by step copies each into fresh memory, and room that stays unused is never
+   * touched. It also means no table is replaced for the first time in the middle of the
+   * file, which would throw away the reader's optimized code (V8 compiles a field that has
+   * never changed as a constant).
    */
   reserve(size: number): void {
-    this.builder.reserve(Math.min(Math.floor(size / 48), 1 << 20), 0);
+    this.builder.reserve(Math.min(Math.floor(size / 48), 1 << 20), Math.min(Math.floor(size / 1024), 1 << 18));
     const tokens = Math.min(Math.floor(size / 256), 1 << 20);
     this.tokens.reserve(tokens, Math.min(Math.floor(size / 8), 32 << 20));
     if (tokens > this.tokenFrame.length) this.growTokens(tokens);
+    if (tokens > this.frameToken.length) this.frameToken = grownInt(this.frameToken, tokens);
   }
 
   readonly line = (buf: Buffer, start: number, end: number, lineNo: number): void => {
@@ -172,7 +189,7 @@ class CollapsedReader {
 
   private addStack(buf: Buffer, start: number, end: number, weight: number): boolean {
     let lineHash = 0;
-    if (this.cacheLines) {
+    if (this.lineLookups >= 0) {
       lineHash = hashBytes(buf, start, end);
       const id = this.lines.find(buf, start, end, lineHash);
       this.lineLookups++;
@@ -182,12 +199,8 @@ class CollapsedReader {
         this.keepPrevious();
         return true;
       }
-      if ((this.lineLookups === LINE_CACHE_FIRST_LOOK && this.lineHits === 0) || (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups)) {
-        // Lines do not repeat (aggregated output): the copies held for the trial go.
-        this.cacheLines = false;
-        this.lines = new ByteInterner();
-        this.lineNode.length = 0;
-      }
+      // Lines do not repeat (aggregated output): the copies held for the trial go.
+      if ((this.lineLookups === LINE_CACHE_FIRST_LOOK && this.lineHits === 0) || (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups)) this.stopCachingLines();
     }
     // Shared prefix with the previous line, cut back to the last frame boundary inside it.
     if (buf !== this.chunk) {
@@ -247,30 +260,47 @@ class CollapsedReader {
     this.builder.appendToNode(node, weight);
     if (this.anyLines) {
       // py-spy lines carry per-line cost, which needs the tokens of every sample.
-      this.cacheLines = false;
+      if (this.lineLookups >= 0) this.stopCachingLines();
       this.countLines(depth, weight);
-    } else if (this.cacheLines && this.lines.bytes + (end - start) <= LINE_CACHE_BYTES) {
+    } else if (this.lineLookups >= 0 && this.lines.bytes + (end - start) <= LINE_CACHE_BYTES) {
       this.lines.add(buf, start, end, lineHash);
       this.lineNode.push(node);
     }
     return true;
   }
 
+  private stopCachingLines(): void {
+    this.lineLookups = -1;
+    this.lines.clear();
+    this.lineNode.length = 0;
+  }
+
   private newToken(buf: Buffer, start: number, end: number, hash: number): number {
     const id = this.tokens.add(buf, start, end, hash);
     if (id >= this.tokenFrame.length) this.growTokens();
-    const name = buf.toString('utf8', start, end);
     const last = buf[end - 1];
     if (last !== CLOSE_PAREN && last !== CLOSE_BRACKET) {
-      // A plain token is its own frame, and tokens are distinct: no frame lookup needed.
-      this.tokenFrame[id] = this.builder.addNamedFrame(name);
+      this.tokenFrame[id] = this.newFrame(id + 1);
       return id;
     }
-    // Frames parsed out of py-spy or async-profiler tokens may be shared by several tokens.
-    const { frame, line } = parseFrame(name);
-    this.tokenFrame[id] = this.builder.frame(frame);
+    const { frame, line } = parseFrame(buf.toString('utf8', start, end));
+    const key = `${frame.name}\u0000${frame.file ?? ''}\u0000${frame.module ?? ''}`;
+    let frameId = this.parsedIds.get(key);
+    if (frameId === undefined) {
+      frameId = this.newFrame(0);
+      this.parsedIds.set(key, frameId);
+      this.parsedFrames.set(frameId, frame);
+    }
+    this.tokenFrame[id] = frameId;
     this.tokenLine[id] = line;
     if (line > 0) this.anyLines = true;
+    return id;
+  }
+
+  private newFrame(token: number): number {
+    const id = this.frameCount++;
+    if (id >= this.frameToken.length) this.frameToken = grownInt(this.frameToken, id * 2);
+    this.frameToken[id] = token;
     return id;
   }
 
@@ -294,7 +324,13 @@ class CollapsedReader {
       if (line > 0 && this.lineTotal[token] > 0) this.builder.addLineTotal(this.tokenFrame[token], line, this.lineTotal[token]);
     }
     for (const [token, weight] of this.lineSelf) this.builder.addLineSelf(this.tokenFrame[token], this.tokenLine[token], weight);
-    return this.builder.build();
+    // All frames at once, into an array of the final size.
+    const frames = new Array<Frame>(this.frameCount);
+    for (let id = 0; id < this.frameCount; id++) {
+      const token = this.frameToken[id];
+      frames[id] = token > 0 ? { name: this.tokens.text(token - 1) } : this.parsedFrames.get(id)!;
+    }
+    return this.builder.build(frames);
   }
 
   private growTokens(size = this.tokenFrame.length * 2): void {

@@ -21,16 +21,32 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 }
 
 export class ByteInterner {
-  private slots = new Int32Array(1 << 12);
-  private mask = (1 << 12) - 1;
-  private hashes = new Int32Array(1 << 10);
-  private starts = new Int32Array(1 << 10);
-  private lengths = new Int32Array(1 << 10);
-  private arena = new Uint8Array(1 << 16);
-  private arenaView = new DataView(this.arena.buffer);
-  private arenaLength = 0;
+  /** Open addressing, two entries per slot: 1 + the token id (0 = empty), then its hash. */
+  private slots!: Int32Array;
+  private mask!: number;
+  private starts!: Int32Array;
+  private lengths!: Int32Array;
+  private arena!: Uint8Array;
+  private arenaView!: DataView;
+  private arenaText!: Buffer;
+  private arenaLength!: number;
   /** Number of distinct tokens; ids are 0…size-1 in order of first appearance. */
-  size = 0;
+  size!: number;
+
+  constructor() {
+    this.clear();
+  }
+
+  /** Forgets every token (and gives back the memory they took). */
+  clear(): void {
+    this.slots = new Int32Array(2 << 12);
+    this.mask = (1 << 12) - 1;
+    this.starts = new Int32Array(1 << 10);
+    this.lengths = new Int32Array(1 << 10);
+    this.arenaLength = 0;
+    this.growArena(1 << 16);
+    this.size = 0;
+  }
 
   /** Bytes held (one copy of each distinct token). */
   get bytes(): number {
@@ -40,14 +56,15 @@ export class ByteInterner {
   /** The id of `buf[start, end)` (whose hash is `hash`), or -1 when it was never added. */
   find(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
-    const arena = this.arena;
+    const { arena, slots, lengths, starts } = this;
+    // The hash sits beside the id, so a probe past another token reads no per-token array.
     let h = (hash ^ (hash >>> 15)) & this.mask;
     for (;;) {
-      const slot = this.slots[h];
+      const slot = slots[h << 1];
       if (slot === 0) return -1;
       const id = slot - 1;
-      if (this.hashes[id] === hash && this.lengths[id] === len) {
-        const at = this.starts[id];
+      if (slots[(h << 1) + 1] === hash && lengths[id] === len) {
+        const at = starts[id];
         let i = 0;
         while (i < len && arena[at + i] === buf[start + i]) i++;
         if (i === len) return id;
@@ -76,54 +93,66 @@ export class ByteInterner {
   /**
    * Makes room for `tokens` tokens of `bytes` bytes in all without growing (each doubling
    * copies into fresh memory, and fresh memory costs a page fault at its first touch). Room
-   * that stays unused is never touched, so it costs address space, not memory.
+   * that stays unused in the token arrays is never touched, so it costs address space, not
+   * memory; the hash table is touched where tokens land, so it is sized for the first half.
    */
   reserve(tokens: number, bytes: number): void {
-    if (tokens > this.hashes.length) this.growEntries(tokens);
+    if (tokens > this.starts.length) this.growEntries(tokens);
     if (bytes > this.arena.length) this.growArena(bytes);
+    if (tokens > this.mask + 1) this.rehash(tokens);
   }
 
   /** Adds `buf[start, end)` (not present yet) and returns its id. */
   add(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     const id = this.size++;
-    if (id >= this.hashes.length) this.growEntries();
+    if (id >= this.starts.length) this.growEntries();
     if (this.arenaLength + len > this.arena.length) this.growArena(Math.max(this.arena.length * 2, this.arenaLength + len));
     // Tokens are short: a byte loop beats creating a subarray view for each.
     const arena = this.arena;
     const at = this.arenaLength;
     if (len <= 256) for (let i = 0; i < len; i++) arena[at + i] = buf[start + i];
     else arena.set(buf.subarray(start, end), at);
-    this.hashes[id] = hash;
     this.starts[id] = this.arenaLength;
     this.lengths[id] = len;
     this.arenaLength += len;
     if (this.size * 2 > this.mask) this.rehash();
-    else this.place(id);
+    this.place(this.slots, id, hash);
     return id;
   }
 
   private growArena(size: number): void {
-    this.arena = grownBytes(this.arena.subarray(0, this.arenaLength), size);
+    this.arena = this.arenaLength > 0 ? grownBytes(this.arena.subarray(0, this.arenaLength), size) : new Uint8Array(size);
     this.arenaView = new DataView(this.arena.buffer);
+    this.arenaText = Buffer.from(this.arena.buffer);
   }
 
-  private place(id: number): void {
-    const hash = this.hashes[id];
-    let h = (hash ^ (hash >>> 15)) & this.mask;
-    while (this.slots[h] !== 0) h = (h + 1) & this.mask;
-    this.slots[h] = id + 1;
+  /** Token `id` decoded as UTF-8. */
+  text(id: number): string {
+    const at = this.starts[id];
+    return this.arenaText.toString('utf8', at, at + this.lengths[id]);
   }
 
-  private rehash(): void {
-    const size = this.slots.length * 2;
-    this.slots = new Int32Array(size);
+  private place(slots: Int32Array, id: number, hash: number): void {
+    const mask = this.mask;
+    let h = (hash ^ (hash >>> 15)) & mask;
+    while (slots[h << 1] !== 0) h = (h + 1) & mask;
+    slots[h << 1] = id + 1;
+    slots[(h << 1) + 1] = hash;
+  }
+
+  /** Doubles the table, or grows it to more than `minSlots` slots. */
+  private rehash(minSlots = 0): void {
+    let size = (this.mask + 1) * 2;
+    while (size <= minSlots) size *= 2;
+    const old = this.slots;
+    const slots = new Int32Array(size * 2);
     this.mask = size - 1;
-    for (let id = 0; id < this.size; id++) this.place(id);
+    for (let at = 0; at < old.length; at += 2) if (old[at] !== 0) this.place(slots, old[at] - 1, old[at + 1]);
+    this.slots = slots;
   }
 
-  private growEntries(size = this.hashes.length * 2): void {
-    this.hashes = grownInt(this.hashes, size);
+  private growEntries(size = this.starts.length * 2): void {
     this.starts = grownInt(this.starts, size);
     this.lengths = grownInt(this.lengths, size);
   }
