@@ -25,7 +25,6 @@
  * BENCH_DIR (where files go; default a temp dir, removed afterwards unless BENCH_KEEP=1).
  */
 import { spawnSync } from 'node:child_process';
-import { buildSync } from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -116,6 +115,8 @@ function childCommand(): string[] {
   if (!childBundle) {
     // Inside node_modules, so the bundle resolves the packages it leaves out (esbuild).
     childBundle = path.join(__dirname, '..', 'node_modules', '.cache', 'hotpath-bench', 'import-child.js');
+    // Loaded here, not at the top: the children would load esbuild too and count it in their base.
+    const { buildSync } = require('esbuild') as typeof import('esbuild');
     buildSync({ entryPoints: [__filename], outfile: childBundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', external: ['esbuild'] });
   }
   return [childBundle];
