@@ -1,4 +1,7 @@
-import { z } from 'zod';
+// zod/mini, not zod: the classic build cannot be tree-shaken and costs every import process
+// about 10 MB at load. The English messages are the ones classic zod gives.
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { ProfileBuilder } from '../builder';
 import { ProfileImportError } from '../errors';
 import { MAX_STRING_LENGTH, type ProfileInput } from '../input';
@@ -14,18 +17,20 @@ const SCHEMA_PROPERTY = /"\$schema"\s*:\s*"https:\/\/www\.speedscope\.app\/file-
 /** Frames held by the whole-stack cache (4 bytes each). */
 const STACK_CACHE_FRAMES = 8 * 1024 * 1024;
 
+z.config(en());
+
 // zod checks the header only; the big arrays (frames, samples, events) are checked by the
 // loops below so a million samples are not validated element by element twice.
 const unitSchema = z.enum(['none', 'nanoseconds', 'microseconds', 'milliseconds', 'seconds', 'bytes']);
-const common = { name: z.string().optional(), unit: unitSchema, startValue: z.number(), endValue: z.number() };
+const common = { name: z.optional(z.string()), unit: unitSchema, startValue: z.number(), endValue: z.number() };
 const profileHeaderSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sampled'), ...common }),
   z.object({ type: z.literal('evented'), ...common }),
 ]);
 const fileHeaderSchema = z.object({
   $schema: z.literal(SCHEMA_URL),
-  name: z.string().optional(),
-  activeProfileIndex: z.number().int().optional(),
+  name: z.optional(z.string()),
+  activeProfileIndex: z.optional(z.int()),
 });
 type ProfileHeader = z.infer<typeof profileHeaderSchema>;
 
@@ -128,7 +133,7 @@ function profileSet(profiles: Profile[], activeProfileIndex: number | undefined)
   return { format: FORMAT, profiles, activeIndex: active >= 0 && active < profiles.length ? active : 0 };
 }
 
-function readHeader<T>(schema: z.ZodType<T>, value: unknown, where: string, input: ProfileInput): T {
+function readHeader<T>(schema: z.ZodMiniType<T>, value: unknown, where: string, input: ProfileInput): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
