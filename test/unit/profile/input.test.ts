@@ -32,6 +32,32 @@ describe('ProfileInput', () => {
     await assert.rejects(input.bytes('pprof'), (e: unknown) => e instanceof ProfileImportError && /limit/.test(e.message) && e.format === 'pprof');
   });
 
+  it('hands out recycled chunks in order, each valid while the next ones are read ahead', async () => {
+    // 3.5 MiB of numbered lines: four chunks, so the ring of buffers wraps.
+    const file = path.join(dir, 'ring.txt');
+    const body = Array.from({ length: 200_000 }, (_, i) => `line ${i}`.padEnd(17, '.')).join('\n');
+    fs.writeFileSync(file, body);
+    const input = await inputFromFile(file);
+    const held: { chunk: Uint8Array; copy: Buffer }[] = [];
+    const parts: Buffer[] = [];
+    for await (const chunk of input.recycledChunks('collapsed', 2)) {
+      held.push({ chunk, copy: Buffer.from(chunk) });
+      parts.push(Buffer.from(chunk));
+      // The chunk before this one (the caller asked for 2) still holds its bytes.
+      for (const h of held.slice(-2)) assert.ok(Buffer.from(h.chunk).equals(h.copy), 'a held chunk was overwritten');
+    }
+    assert.ok(held.length >= 4);
+    assert.equal(Buffer.concat(parts).toString('utf8'), body);
+    // Stopping early (a handler throwing) waits for the read ahead and closes the file.
+    const early = await inputFromFile(file);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of early.recycledChunks('collapsed', 2)) throw new Error('stop');
+      })(),
+      /stop/,
+    );
+  });
+
   it('names a corrupt gzip stream', async () => {
     const gz = zlib.gzipSync(text);
     const bad = Buffer.from(gz);
