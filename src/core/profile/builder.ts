@@ -134,17 +134,23 @@ export class ProfileBuilder {
       this.pending[parent >> 5] = word & ~bit;
       this.index(parent + 1);
     }
+    // Every probe runs every step, the empty slot that ends a miss included (node 0, the
+    // root, has parent -1, so it never matches): a step first reached late, such as the first
+    // hit in a sorted file, would throw away the compiled loop of an importer that inlines
+    // this (see ByteInterner.find).
     const { slots, nodeParent } = this;
-    let h = slotHash(parent, frame) & this.mask;
-    for (;;) {
+    const mask = this.mask;
+    let h = slotHash(parent, frame) & mask;
+    let found = 0;
+    do {
       const at = h << 1;
-      const found = slots[at];
-      if (found === 0) break;
-      if (slots[at + 1] === frame && nodeParent[found] === parent) return found;
-      h = (h + 1) & this.mask;
-    }
+      h = (h + 1) & mask;
+      found = slots[at];
+      if (((slots[at + 1] ^ frame) | (nodeParent[found] ^ parent) | (found === 0 ? 1 : 0)) === 0) return found;
+    } while (found !== 0);
+    // The empty slot is the one before h.
     const node = this.newNode(parent, frame);
-    const at = h << 1;
+    const at = ((h - 1) & mask) << 1;
     slots[at] = node;
     slots[at + 1] = frame;
     if (++this.indexed * 2 > this.mask) this.rehash();

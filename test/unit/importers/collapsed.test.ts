@@ -110,13 +110,15 @@ describe('collapsed stacks importer', () => {
     assert.equal(p.frames.length, 6);
   });
 
-  it('gives the same stacks whether lines repeat (line cache on) or not (cache off mid-file)', async () => {
+  it('gives the same stacks with the line cache on, off from the start, or turned off mid-file', async () => {
     let seed = 42;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const stacks = Array.from({ length: 7 }, (_, i) => Array.from({ length: 3 + i }, (_, d) => `f${(d * 3 + i) % 5}`).join(';'));
     const repeated = Array.from({ length: 6000 }, () => `${stacks[Math.floor(random() * stacks.length)]} ${1 + Math.floor(random() * 3)}`);
     const distinct = Array.from({ length: 5000 }, (_, i) => `main;worker${i % 50};task${i} 1`);
-    for (const lines of [repeated, [...distinct, ...repeated]]) {
+    // Repeats in the first 64 KB keep the cache on; distinct lines there turn it off before the
+    // first line; repeats there, then thousands of distinct lines, turn it off mid-file.
+    for (const lines of [repeated, [...distinct, ...repeated], [...repeated.slice(0, 300), ...distinct, ...repeated]]) {
       const expected = new Map<string, number>();
       for (const l of lines) {
         const cut = l.lastIndexOf(' ');

@@ -11,6 +11,8 @@ const FORMAT = 'collapsed';
 const LINE_CACHE_TRIAL = 4096;
 const LINE_CACHE_FIRST_LOOK = 256;
 const LINE_CACHE_BYTES = 64 * 1024 * 1024;
+/** Stack lines the head must hold, none of them twice, for the line cache to start off. */
+const LINE_CACHE_HEAD_LINES = 16;
 const SEMI = 59;
 const SPACE = 32;
 const TAB = 9;
@@ -51,6 +53,7 @@ export const collapsedImporter: Importer = {
   async import(input) {
     const reader = new CollapsedReader();
     if (input.knownSize !== undefined) reader.reserve(input.knownSize);
+    if (!stacksRepeat(input.head)) reader.stopCachingLines();
     // Lines are consumed as they come. Two buffers: the previous line, which each line is
     // compared with, is still in one of them.
     await readLines(input.recycledChunks(FORMAT, 2), reader.line);
@@ -63,6 +66,25 @@ export const collapsedImporter: Importer = {
     return { format: FORMAT, profiles: [reader.finish()], activeIndex: 0 };
   },
 };
+
+/**
+ * Whether the whole-line cache may pay, judged from the head: tools that write one line per
+ * sample repeat stacks within a few lines, and aggregated output never repeats one. Only a
+ * head of enough lines with no stack twice says no; otherwise the reader's trial decides.
+ * (Turning the cache off before the first line also keeps its trial's hashing and copying
+ * of whole lines out of the reader's compiled code.)
+ */
+function stacksRepeat(head: Uint8Array): boolean {
+  const seen = new Set<string>();
+  for (const line of headLines(decodeHead(head), head.length, 1 << 20)) {
+    const cut = Math.max(line.lastIndexOf(' '), line.lastIndexOf('\t'));
+    if (cut <= 0 || isComment(line)) continue;
+    const stack = line.slice(0, cut).trimEnd();
+    if (seen.has(stack)) return true;
+    seen.add(stack);
+  }
+  return seen.size < LINE_CACHE_HEAD_LINES;
+}
 
 function viewOf(buf: Buffer): DataView<ArrayBufferLike> {
   return new DataView(buf.buffer, buf.byteOffset, buf.length);
@@ -118,9 +140,6 @@ class CollapsedReader {
   private prevView: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private prevStart = 0;
   private prevCopy: Buffer = Buffer.alloc(4096);
-  /** The chunk lines came from last, and a view of it (lines are compared four bytes at a time). */
-  private chunk: Buffer = this.prevBuf;
-  private chunkView = this.prevView;
   private prevDepth = 0;
   private prevEnds = new Int32Array(256);
   private prevTokens = new Int32Array(256);
@@ -203,26 +222,26 @@ class CollapsedReader {
       if ((this.lineLookups === LINE_CACHE_FIRST_LOOK && this.lineHits === 0) || (this.lineLookups === LINE_CACHE_TRIAL && this.lineHits * 4 < this.lineLookups)) this.stopCachingLines();
     }
     // Shared prefix with the previous line, cut back to the last frame boundary inside it.
-    if (buf !== this.chunk) {
-      this.chunk = buf;
-      this.chunkView = viewOf(buf);
-    }
-    const view = this.chunkView;
+    // Each step below runs on every line, as in ByteInterner.find: a step V8 first meets after
+    // compiling this function (a line that is a prefix of the last, a new chunk) would throw
+    // the compiled code away. So the view is made per line, not when the chunk changes.
+    const view = viewOf(buf);
     const prev = this.prevView;
     const prevStart = this.prevStart;
-    const prevLen = this.prevDepth > 0 ? this.prevEnds[this.prevDepth - 1] : 0;
+    const prevDepth = this.prevDepth;
+    const prevEnds = this.prevEnds;
+    const prevLen = prevDepth > 0 ? prevEnds[prevDepth - 1] : 0;
     const len = end - start;
     const max = len < prevLen ? len : prevLen;
     let same = 0;
     while (same + 4 <= max && view.getInt32(start + same) === prev.getInt32(prevStart + same)) same += 4;
     while (same < max && view.getUint8(start + same) === prev.getUint8(prevStart + same)) same++;
+    // Frames that end before the first difference are shared. When one line is a prefix of
+    // the other (same === max), so is a frame that ends there in both.
     let depth = 0;
-    if (same === max) {
-      // A frame is shared only when both lines end it at the same offset.
-      while (depth < this.prevDepth && this.prevEnds[depth] <= same && (this.prevEnds[depth] === len || buf[start + this.prevEnds[depth]] === SEMI)) depth++;
-    } else {
-      while (depth < this.prevDepth && this.prevEnds[depth] < same) depth++;
-    }
+    while (depth < prevDepth && prevEnds[depth] < same) depth++;
+    const endsFrame = (same === len ? 1 : 0) | (buf[start + same] === SEMI ? 1 : 0);
+    depth += (same === max ? 1 : 0) & (depth < prevDepth ? 1 : 0) & (prevEnds[depth < prevDepth ? depth : 0] === same ? 1 : 0) & endsFrame;
     let node = depth > 0 ? this.prevNodes[depth - 1] : 0;
     let pos = depth > 0 ? start + this.prevEnds[depth - 1] + 1 : start;
     // Below where this line leaves the previous one, a frame is most often followed by the
@@ -269,7 +288,7 @@ class CollapsedReader {
     return true;
   }
 
-  private stopCachingLines(): void {
+  stopCachingLines(): void {
     this.lineLookups = -1;
     this.lines.clear();
     this.lineNode.length = 0;

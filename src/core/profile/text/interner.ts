@@ -53,24 +53,34 @@ export class ByteInterner {
     return this.arenaLength;
   }
 
-  /** The id of `buf[start, end)` (whose hash is `hash`), or -1 when it was never added. */
+  /**
+   * The id of `buf[start, end)` (whose hash is `hash`), or -1 when it was never added.
+   *
+   * Every probe runs every step, the empty slot that ends a miss included (it compares one
+   * byte against token 0's). V8 compiles a caller's loop with the type feedback seen so far,
+   * and a step first reached later (the first time a token is found, which in a sorted file
+   * can be thousands of lines in) throws that compiled loop away; so no step waits for a hit.
+   */
   find(buf: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start;
     const { arena, slots, lengths, starts } = this;
+    const mask = this.mask;
     // The hash sits beside the id, so a probe past another token reads no per-token array.
-    let h = (hash ^ (hash >>> 15)) & this.mask;
-    for (;;) {
-      const slot = slots[h << 1];
-      if (slot === 0) return -1;
-      const id = slot - 1;
-      if (slots[(h << 1) + 1] === hash && lengths[id] === len) {
-        const at = starts[id];
-        let i = 0;
-        while (i < len && arena[at + i] === buf[start + i]) i++;
-        if (i === len) return id;
-      }
-      h = (h + 1) & this.mask;
-    }
+    let h = (hash ^ (hash >>> 15)) & mask;
+    let slot = 0;
+    do {
+      const at2 = h << 1;
+      h = (h + 1) & mask;
+      slot = slots[at2];
+      const id = slot > 0 ? slot - 1 : 0;
+      const candidate = (slot > 0 ? 1 : 0) & (slots[at2 + 1] === hash ? 1 : 0) & (lengths[id] === len ? 1 : 0);
+      const n = candidate !== 0 ? len : 1;
+      const at = starts[id];
+      let i = 0;
+      while (i < n && arena[at + i] === buf[start + i]) i++;
+      if ((candidate & (i === len ? 1 : 0)) !== 0) return id;
+    } while (slot !== 0);
+    return -1;
   }
 
   /**
