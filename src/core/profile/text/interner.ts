@@ -104,7 +104,8 @@ export class ByteInterner {
    * Makes room for `tokens` tokens of `bytes` bytes in all without growing (each doubling
    * copies into fresh memory, and fresh memory costs a page fault at its first touch). Room
    * that stays unused in the token arrays is never touched, so it costs address space, not
-   * memory; the hash table is touched where tokens land, so it is sized for the first half.
+   * memory. The hash table is touched wherever tokens land, so it gets only enough slots for
+   * half of `tokens` (it doubles if more come).
    */
   reserve(tokens: number, bytes: number): void {
     if (tokens > this.starts.length) this.growEntries(tokens);
