@@ -56,6 +56,11 @@ describe('ByteInterner', () => {
       assert.equal(interner.text(i), w);
       assert.equal(interner.find(enc.encode(w), 0, enc.encode(w).length, hashBytes(enc.encode(w), 0, enc.encode(w).length)), i);
     });
+    // Bytes that are not UTF-8 decode as toString does: one U+FFFD per bad sequence.
+    const bad = Uint8Array.from([0x66, 0xff, 0x6e, 0xe2, 0x82, 0x28, 0xc3]);
+    const badId = interner.add(bad, 0, bad.length, hashBytes(bad, 0, bad.length));
+    assert.equal(interner.text(badId), Buffer.from(bad).toString('utf8'));
+    assert.equal(interner.text(badId), 'f\ufffdn\ufffd(\ufffd');
     interner.clear();
     assert.equal(interner.size, 0);
     assert.equal(interner.bytes, 0);

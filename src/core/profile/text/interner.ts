@@ -20,6 +20,19 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return h;
 }
 
+/**
+ * Buffer's own UTF-8 slice, which `toString('utf8', start, end)` ends in after checking its
+ * arguments and looking up the encoding. Called directly, the collapsed import bench makes
+ * its 100 000 frames in 64-68 ms instead of 76-77 (medians of 12 and 14 cold runs). Node
+ * and Electron have it; were it missing, toString does the same.
+ */
+type Utf8Slice = (this: Buffer, start: number, end: number) => string;
+const utf8Slice: Utf8Slice =
+  (Buffer.prototype as Buffer & { utf8Slice?: Utf8Slice }).utf8Slice ??
+  function (this: Buffer, start: number, end: number) {
+    return this.toString('utf8', start, end);
+  };
+
 export class ByteInterner {
   /** Open addressing, two entries per slot: 1 + the token id (0 = empty), then its hash. */
   private slots!: Int32Array;
@@ -141,7 +154,7 @@ export class ByteInterner {
   /** Token `id` decoded as UTF-8. */
   text(id: number): string {
     const at = this.starts[id];
-    return this.arenaText.toString('utf8', at, at + this.lengths[id]);
+    return utf8Slice.call(this.arenaText, at, at + this.lengths[id]);
   }
 
   private place(slots: Int32Array, id: number, hash: number): void {
