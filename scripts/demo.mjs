@@ -48,8 +48,9 @@ function startService() {
   // Runtime frames (GC, node internals) are on every stack and cannot be blamed on a commit.
   // Floors: three short runs per deploy on a shared machine drift by a few percent when the
   // machine's load changes (memory-bound parsing slows more than the rest), so the demo asks a
-  // regression to move a function by 5% and half a point of CPU (the service's defaults are 1%
-  // and 0.1 point, for steady fleets; the e2e check keeps them and finds a 4%-of-CPU change).
+  // regression to move a function by 5% and, with 95% confidence, half a point of CPU (the
+  // service's defaults are 1% and 0.1 point, for steady fleets; the e2e check keeps them and
+  // finds a 4%-of-CPU change).
   fs.writeFileSync(config, JSON.stringify({ detection: { ignore: ['^\\([^)]*\\)$', '\\(node:'], minChange: 0.05, minAbsoluteChange: 0.005 } }));
   fs.rmSync(data, { recursive: true, force: true });
   const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data', data, '--repo', `orders-service=${repo}`, '--config', config, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -132,7 +133,8 @@ async function main() {
     note(`${open.length} regression${open.length === 1 ? '' : 's'} open:`);
     for (const r of open) {
       const cp = r.evidence.changePoint;
-      note(`- ${r.function.name}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU around deploy ${Math.floor(cp.index / PER_COMMIT) + 1} (p = ${cp.pValue.toExponential(1)})`);
+      const where = r.function.file ? ` (${path.basename(r.function.file)}${r.function.line > 0 ? `:${r.function.line}` : ''})` : '';
+      note(`- ${r.function.name}${where}: ${(cp.before * 100).toFixed(1)}% → ${(cp.after * 100).toFixed(1)}% of CPU around deploy ${Math.floor(cp.index / PER_COMMIT) + 1} (p = ${cp.pValue.toExponential(1)})`);
       const related = (r.evidence.related ?? []).map((m) => m.name);
       if (related.length) note(`  its callers rose with it and are part of it: ${related.join(', ')}`);
     }

@@ -10,7 +10,10 @@ export interface DetectionOptions {
   pValue: number;
   /** Smallest relative rise of a function's share worth reporting (0.01 = 1%). */
   minChange: number;
-  /** Smallest absolute rise of the share, as a fraction of all samples (0.001 = 0.1 percentage points). */
+  /**
+   * Smallest absolute rise of the share, as a fraction of all samples (0.001 = 0.1 percentage
+   * points), that the rise's 95% confidence interval must clear (its lower end, not its mean).
+   */
   minAbsoluteChange: number;
   /** Functions whose inclusive share reaches this in some window get a series detector. */
   trackShare: number;
@@ -292,6 +295,7 @@ export class RegressionDetection {
         if (this.alreadyReported(t, cps, cp)) return;
         const values = t.series.inclusive;
         const filtered =
+          belowFloor(cp, this.options.minAbsoluteChange) ??
           outlierDriven(values, cp, o) ??
           this.seasonalFilter(values, cp, periods) ??
           // Checked before went-away: moved cost explains the rise whatever the level does later.
@@ -302,6 +306,8 @@ export class RegressionDetection {
           (i > 0 ? wentAway(cps, i - 1) : undefined);
         if (filtered) {
           const fn = t.series.function;
+          // The same change, located a point or two off as windows arrived, keeps one entry.
+          for (const [key, f] of state.filtered) if (f.function === fn && Math.abs(f.index - cp.index) <= LOCALIZATION_TOLERANCE) state.filtered.delete(key);
           state.filtered.set(`${fn}@${cp.index}`, { function: fn, type: w.type, index: cp.index, time: state.set.times[cp.index], commit: state.commits[cp.index], reason: filtered.reason, evidence: filtered.evidence });
           return;
         }
@@ -389,6 +395,20 @@ export class RegressionDetection {
       },
     };
   }
+}
+
+/**
+ * The absolute floor applies to what the data can vouch for: a rise whose mean clears
+ * `minAbsoluteChange` but whose 95% confidence interval reaches below it is as likely noise
+ * of that size (a machine's load drifting between deploys) as a change, and is not reported.
+ */
+function belowFloor(cp: ChangePoint, floor: number): FilterVerdict | undefined {
+  if (!(floor > 0) || cp.ci95[0] >= floor) return undefined;
+  const pp = (x: number) => `${(x * 100).toFixed(2)} pp`;
+  return {
+    reason: 'below-floor',
+    evidence: `rose by ${pp(cp.absoluteChange)} (95% CI ${pp(cp.ci95[0])} … ${pp(cp.ci95[1])}), not surely above the ${pp(floor)} floor`,
+  };
 }
 
 /**

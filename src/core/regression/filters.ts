@@ -8,7 +8,7 @@ import { type ChangePoint, type SignificanceTest } from './changepoints';
 import { incompleteBeta, mannWhitneyPValue, median, momentsOf, studentPValue } from './stats';
 import { isCallerOf, type SeriesSet } from './series';
 
-export type FilterReason = 'went-away' | 'cost-shift' | 'rest-got-cheaper' | 'seasonal' | 'outlier';
+export type FilterReason = 'went-away' | 'cost-shift' | 'rest-got-cheaper' | 'seasonal' | 'outlier' | 'below-floor';
 
 export interface FilterVerdict {
   reason: FilterReason;

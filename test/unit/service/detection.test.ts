@@ -17,9 +17,10 @@ function run(
   inspect: (detection: RegressionDetection) => void = () => undefined,
   /** The work beside hot in window i (default: one function, rest, holding the other 90%). */
   others: (i: number, hot: number) => { name: string; share: number }[] = (_, hot) => [{ name: 'rest', share: 0.9 - hot }],
+  options = defaultDetectionOptions,
 ): NewRegression[] {
   const store = new SqliteProfileStore(':memory:');
-  const detection = new RegressionDetection(store, defaultDetectionOptions);
+  const detection = new RegressionDetection(store, options);
   const random = seeded(11);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const noisy = shares.map((s) => s + 0.004 * gauss());
@@ -78,6 +79,20 @@ describe('service: incremental detection', () => {
     // machine got faster at the same time (the total fell, hot's weight barely moved).
     assert.equal(run(shares).length, 1);
     assert.equal(run(shares, undefined, [], totals).length, 1);
+  });
+
+  it('reports a small rise only when its confidence interval clears the absolute floor', () => {
+    // A 0.5-point step under noise of 0.4 points: the mean clears a 0.4-point floor, the interval does not.
+    const shares = [...level(40, 0.2), ...level(30, 0.205)];
+    let filtered: FilteredChange[] = [];
+    const strict = { ...defaultDetectionOptions, minAbsoluteChange: 0.004 };
+    assert.deepEqual(run(shares, undefined, [], undefined, (d) => (filtered = d.filteredChanges('s')), undefined, strict), []);
+    assert.equal(filtered.length, 1, JSON.stringify(filtered));
+    assert.equal(filtered[0].reason, 'below-floor');
+    assert.match(filtered[0].evidence, /^rose by 0\.[4-6]\d pp \(95% CI 0\.[1-3]\d pp … 0\.[6-9]\d pp\), not surely above the 0\.40 pp floor$/);
+    const found = run(shares, undefined, [], undefined, undefined, undefined, { ...defaultDetectionOptions, minAbsoluteChange: 0.002 });
+    assert.equal(found.length, 1, 'the same step clears a 0.2-point floor with confidence');
+    assert.equal(found[0].function.name, 'hot');
   });
 
   it('stays quiet on noise and on a spike that goes away before it is confirmed', () => {

@@ -13,7 +13,7 @@ describe('npm run demo (scripts/demo.mjs)', function () {
     const demo = spawnSync(process.execPath, [path.join(root, 'scripts', 'demo.mjs')], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const out = demo.stdout + demo.stderr;
     assert.equal(demo.status, 0, out);
-    assert.match(out, /1 regression open:\n\s+- markVipOrders: /);
+    assert.match(out, /1 regression open:\n\s+- markVipOrders \(report\.js:\d+\): /);
     assert.match(out, /filtered: normalizeRow .*cost-shift/);
     assert.match(out, /1\. [0-9a-f]{8} report: simplify the VIP check/);
     assert.match(out, /## Why is `markVipOrders` hot\?/);
@@ -29,6 +29,6 @@ describe('npm run demo (scripts/demo.mjs)', function () {
     const deploys = out.split('\n').filter((l) => /^\s+deploy +\d+\/20 /.test(l));
     assert.equal(deploys.length, 20, out);
     assert.deepEqual(deploys.filter((l) => !/ reused /.test(l)), [], 'every deploy reuses its captured profiles');
-    assert.match(out, /1 regression open:\n\s+- markVipOrders: /);
+    assert.match(out, /1 regression open:\n\s+- markVipOrders \(report\.js:\d+\): /);
   });
 });
