@@ -1,5 +1,5 @@
 import { ChangePointDetector, detectChangePoints, resolveDetectOptions, type ChangePoint } from '../core/regression/changepoints';
-import { costShift, deseasonalize, outlierDriven, restGotCheaper, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict } from '../core/regression/filters';
+import { belowFloor, costShift, deseasonalize, outlierDriven, restGotCheaper, seasonalPeriods, seasonalVerdict, wentAway, type FilterVerdict } from '../core/regression/filters';
 import { groupRegressions, type FunctionRegression } from '../core/regression/regressions';
 import { areRelated, excludingRuntime, type FunctionSeries, type SeriesSet } from '../core/regression/series';
 import { momentsOf } from '../core/regression/stats';
@@ -395,20 +395,6 @@ export class RegressionDetection {
       },
     };
   }
-}
-
-/**
- * The absolute floor applies to what the data can vouch for: a rise whose mean clears
- * `minAbsoluteChange` but whose 95% confidence interval reaches below it is as likely noise
- * of that size (a machine's load drifting between deploys) as a change, and is not reported.
- */
-function belowFloor(cp: ChangePoint, floor: number): FilterVerdict | undefined {
-  if (!(floor > 0) || cp.ci95[0] >= floor) return undefined;
-  const pp = (x: number) => `${(x * 100).toFixed(2)} pp`;
-  return {
-    reason: 'below-floor',
-    evidence: `rose by ${pp(cp.absoluteChange)} (95% CI ${pp(cp.ci95[0])} … ${pp(cp.ci95[1])}), not surely above the ${pp(floor)} floor`,
-  };
 }
 
 /**

@@ -111,6 +111,19 @@ export function seasonalVerdict(cp: ChangePoint, patterns: readonly SeasonalPatt
 }
 
 /**
+ * The absolute floor applies to what the data can vouch for: a rise whose mean clears
+ * `floor` but whose 95% confidence interval reaches below it is as likely noise of that size
+ * (a machine's load drifting between deploys) as a change.
+ */
+export function belowFloor(cp: ChangePoint, floor: number): FilterVerdict | undefined {
+  if (!(floor > 0) || cp.ci95[0] >= floor) return undefined;
+  return {
+    reason: 'below-floor',
+    evidence: `rose by ${pct(cp.absoluteChange)} (95% CI ${pct(cp.ci95[0])} … ${pct(cp.ci95[1])}), not surely above the ${pct(floor)} floor`,
+  };
+}
+
+/**
  * The change is outlier-driven when it stops being significant after dropping, from each
  * side, the points more than 5 robust standard deviations (MAD) from that side's median.
  */
