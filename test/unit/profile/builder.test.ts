@@ -101,4 +101,47 @@ describe('ProfileBuilder', () => {
     assert.equal(p.timeline!.time[1999], 9995);
     assert.equal(p.totalWeight, 10000);
   });
+
+  it('writes the totals into the scratch buffer an importer used as its own, when they fill most of it', () => {
+    const b = new ProfileBuilder('t', 'samples');
+    b.reserve(1000);
+    const scratch = b.scratch();
+    assert.equal(b.scratch(), scratch, 'one buffer');
+    assert.ok(scratch.byteLength >= 1000 * 8);
+    // The importer's own tables were there: build() must not read them as weights.
+    new Uint8Array(scratch).fill(0x7f);
+    const frames = Array.from({ length: 10 }, (_, i) => b.frame({ name: `f${i}` }));
+    // 900 distinct paths of three frames below one root frame: 1 + 1 + 900 * 2 nodes at most.
+    let expected = 0;
+    for (let i = 0; i < 300; i++) {
+      b.appendSample([frames[0], frames[1 + (i % 9)], frames[(i * 7) % 10]], 1 + (i % 3));
+      expected += 1 + (i % 3);
+    }
+    const p = b.build();
+    assert.equal(p.nodeTotal[0], expected);
+    for (let n = 1; n < p.nodeCount; n++) {
+      let children = 0;
+      for (let m = n + 1; m < p.nodeCount; m++) if (p.nodeParent[m] === n) children += p.nodeTotal[m];
+      assert.equal(p.nodeTotal[n], p.nodeSelf[n] + children, `node ${n}`);
+    }
+    // Fewer than three quarters of the reserved nodes: the totals get an array of their own.
+    assert.ok(p.nodeCount < 750);
+    assert.notEqual(p.nodeTotal.buffer, scratch);
+
+    const full = new ProfileBuilder('t', 'samples');
+    full.reserve(100);
+    const room = full.scratch();
+    new Uint8Array(room).fill(0x7f);
+    const f = full.frame({ name: 'f' });
+    const stack: number[] = [];
+    for (let i = 0; i < 99; i++) {
+      stack.push(f);
+      full.appendSample(stack, 1);
+    }
+    const q = full.build();
+    assert.equal(q.nodeTotal.buffer, room, 'totals in the scratch buffer');
+    assert.equal(q.nodeTotal[0], 99);
+    assert.equal(q.nodeTotal[1], 99);
+    assert.equal(q.nodeTotal[99], 1);
+  });
 });

@@ -69,4 +69,38 @@ describe('ByteInterner', () => {
     assert.equal(interner.add(again, 0, again.length, hashBytes(again, 0, again.length)), 0);
     assert.equal(interner.text(0), words[1]);
   });
+
+  it('keeps its table and bytes in a scratch buffer, and moves the bytes out when they outgrow it', () => {
+    const enc = new TextEncoder();
+    const words = Array.from({ length: 5000 }, (_, i) => `scratch.fn${i}${i % 9 === 0 ? ' ünïcødé' : ''}`);
+    const hash = (b: Uint8Array) => hashBytes(b, 0, b.length);
+    // Room for the 8192-slot table (64 KiB) and 32 KiB of bytes: the words need about 80 KiB.
+    const scratch = new ArrayBuffer(8192 * 8 + 32 * 1024);
+    const interner = new ByteInterner();
+    interner.reserve(5000, 48 * 1024, scratch);
+    const seen = new Uint8Array(scratch);
+    words.forEach((w, i) => {
+      const b = enc.encode(w);
+      assert.equal(interner.add(b, 0, b.length, hash(b)), i);
+      if (i === 100) {
+        // The table and the first bytes are in the scratch buffer.
+        assert.ok(seen.subarray(0, 8192 * 8).some((x) => x !== 0), 'table in scratch');
+        assert.ok(Buffer.from(scratch, 8192 * 8).includes(Buffer.from(words[100])), 'bytes in scratch');
+      }
+    });
+    words.forEach((w, i) => {
+      const b = enc.encode(w);
+      assert.equal(interner.find(b, 0, b.length, hash(b)), i, w);
+      assert.equal(interner.text(i), w);
+    });
+    // The bytes outgrew the scratch buffer and moved: overwriting its part there changes nothing.
+    seen.subarray(8192 * 8).fill(0x41);
+    words.forEach((w, i) => assert.equal(interner.text(i), w));
+    // A scratch buffer too small for the table is not used.
+    const small = new ArrayBuffer(1024);
+    const other = new ByteInterner();
+    other.reserve(5000, 1024, small);
+    words.slice(0, 50).forEach((w, i) => other.add(enc.encode(w), 0, enc.encode(w).length, hash(enc.encode(w))) === i || assert.fail(w));
+    assert.ok(new Uint8Array(small).every((x) => x === 0), 'small scratch untouched');
+  });
 });

@@ -119,9 +119,22 @@ export class ByteInterner {
    * that stays unused in the token arrays is never touched, so it costs address space, not
    * memory. The hash table is touched wherever tokens land, so it gets only enough slots for
    * half of `tokens` (it doubles if more come).
+   *
+   * `scratch` (zero-filled, see ProfileBuilder.scratch) holds the hash table and the token
+   * bytes, in all the room the table leaves, when that is at least half of `bytes` (the bytes
+   * move to a buffer of their own if they outgrow it). Its owner may reuse it once the tokens
+   * are no longer looked up or decoded.
    */
-  reserve(tokens: number, bytes: number): void {
+  reserve(tokens: number, bytes: number, scratch?: ArrayBuffer): void {
     if (tokens > this.starts.length) this.growEntries(tokens);
+    let slots = this.mask + 1;
+    if (tokens > slots) while (slots <= tokens) slots *= 2;
+    if (scratch && this.size === 0 && scratch.byteLength >= slots * 8 + bytes / 2) {
+      this.slots = new Int32Array(scratch, 0, slots * 2);
+      this.mask = slots - 1;
+      this.useArena(new Uint8Array(scratch, slots * 8));
+      return;
+    }
     if (bytes > this.arena.length) this.growArena(bytes);
     if (tokens > this.mask + 1) this.rehash(tokens);
   }
@@ -146,9 +159,13 @@ export class ByteInterner {
   }
 
   private growArena(size: number): void {
-    this.arena = this.arenaLength > 0 ? grownBytes(this.arena.subarray(0, this.arenaLength), size) : new Uint8Array(size);
-    this.arenaView = new DataView(this.arena.buffer);
-    this.arenaText = Buffer.from(this.arena.buffer);
+    this.useArena(this.arenaLength > 0 ? grownBytes(this.arena.subarray(0, this.arenaLength), size) : new Uint8Array(size));
+  }
+
+  private useArena(arena: Uint8Array<ArrayBuffer>): void {
+    this.arena = arena;
+    this.arenaView = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
+    this.arenaText = Buffer.from(arena.buffer, arena.byteOffset, arena.byteLength);
   }
 
   /** Token `id` decoded as UTF-8. */
