@@ -32,8 +32,10 @@ export class ProfileBuilder {
   private slots = new Int32Array(2048 * 2);
   private mask = 2047;
 
-  /** Where build() writes the nodes' totals, sized by reserve() (see scratch()). */
+  /** Where build() writes the nodes' totals, once an importer asked for it (see scratch()). */
   private totalsBuffer: ArrayBuffer | undefined;
+  /** Nodes the last reserve() made room for, root included. */
+  private reservedNodes = 0;
 
   private sampleCount = 0;
   private totalWeight = 0;
@@ -114,7 +116,7 @@ export class ProfileBuilder {
   reserve(nodes: number, lookups = nodes): void {
     const total = this.nodeCount + nodes;
     if (this.nodeFrame.length < total) this.growNodes(total);
-    if ((this.totalsBuffer?.byteLength ?? 0) < total * 8) this.totalsBuffer = new ArrayBuffer(total * 8);
+    this.reservedNodes = total;
     // `lookups`: the nodes expected in the lookup table, fewer when most are first children (see child()).
     if ((this.indexed + lookups) * 2 > this.mask) this.rehash((this.indexed + lookups) * 2);
   }
@@ -265,14 +267,14 @@ export class ProfileBuilder {
   }
 
   /**
-   * The zero-filled buffer build() will overwrite with the nodes' totals (8 bytes per node the
-   * arrays have room for), for the importer to keep tables of its own in until it calls
+   * The zero-filled buffer build() will overwrite with the nodes' totals (8 bytes per node
+   * reserve() made room for), for the importer to keep tables of its own in until it calls
    * build(). Fresh memory costs a page fault at its first touch, here about 12 µs per 4 KiB
    * (30 times the cost of writing the page again); pages the importer touched cost build()
    * none. One importer's: a second call returns the same buffer.
    */
   scratch(): ArrayBuffer {
-    return (this.totalsBuffer ??= new ArrayBuffer(this.nodeFrame.length * 8));
+    return (this.totalsBuffer ??= new ArrayBuffer((this.reservedNodes || this.nodeFrame.length) * 8));
   }
 
   get samples(): number {
