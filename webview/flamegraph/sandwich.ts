@@ -48,7 +48,7 @@ export function sandwichModel(wire: WireProfile, frame: number): SandwichModel {
   const n = callersAndCallees(profile, fn);
   const total = profile.totalWeight;
   const row = (id: number, weight: number): SandwichRow => ({
-    frame: id < 0 ? -1 : functions[id].frames[0],
+    frame: id < 0 ? -1 : functions[id].frame,
     name: id < 0 ? '(root)' : functions[id].name || '(anonymous)',
     weight,
     ofFunction: n.total > 0 ? weight / n.total : 0,

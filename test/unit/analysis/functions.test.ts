@@ -41,7 +41,8 @@ describe('analysis: frame and function weights', () => {
     ]);
     const { functions, frameFunction } = functionIndex(p);
     const parseLib = functions.findIndex((f) => f.name === 'parse' && f.file === 'lib.js');
-    assert.equal(functions[parseLib].frames.length, 3);
+    assert.equal(Array.from(frameFunction).filter((id) => id === parseLib).length, 3);
+    assert.equal(frameFunction[functions[parseLib].frame], parseLib);
     assert.equal(functions[parseLib].line, 10);
     // anonymous functions at different lines stay apart
     assert.equal(functions.filter((f) => f.name === '(anonymous)').length, 2);
@@ -85,5 +86,25 @@ describe('analysis: frame and function weights', () => {
     );
     // main has no self weight: left out of the self ranking
     assert.equal(rankHotFunctions(p, { by: 'self' }).some((f) => f.name === 'main'), false);
+  });
+
+  it('picks the same top functions in one pass as by sorting them all, ties included', () => {
+    // 400 functions with few distinct weights, so ties on self and on total are common.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 8;
+    const samples: [string, number][] = [];
+    for (let i = 0; i < 3000; i++) samples.push([`main;f${next() % 40};g${next() % 400}`, 1 + (next() % 3)]);
+    // Functions that differ only by file share a name: the name tie-break is not enough.
+    samples.push(['main;dup@a.js', 2], ['main;dup@b.js', 2], ['main;zero', 0]);
+    const p = profileOf(samples);
+    for (const by of ['self', 'total'] as const) {
+      const all = rankHotFunctions(p, { by, top: Infinity });
+      assert.ok(all.length > 300, `${all.length} functions`);
+      for (const top of [1, 2, 10, 63, 64, 65, 500]) {
+        assert.deepEqual(rankHotFunctions(p, { by, top }).map((f) => f.id), all.slice(0, top).map((f) => f.id), `${by} top ${top}`);
+      }
+      assert.deepEqual(rankHotFunctions(p, { by, top: 0 }), []);
+      assert.equal(all.some((f) => f.name === 'zero'), false);
+    }
   });
 });

@@ -6,12 +6,14 @@ import { TrieBuilder } from './trie';
 
 /** Function ids whose frames match the pattern, heaviest total first. */
 export function findFunctions(profile: Profile, pattern: FramePattern): number[] {
-  const { functions } = functionIndex(profile);
+  const { functions, frameFunction } = functionIndex(profile);
   const { total } = functionWeights(profile);
-  const ids: number[] = [];
-  functions.forEach((fn, id) => {
-    if (fn.frames.some((f) => pattern(profile.frames[f]))) ids.push(id);
+  const matched = new Uint8Array(functions.length);
+  profile.frames.forEach((frame, i) => {
+    if (matched[frameFunction[i]] === 0 && pattern(frame)) matched[frameFunction[i]] = 1;
   });
+  const ids: number[] = [];
+  for (let id = 0; id < functions.length; id++) if (matched[id] === 1) ids.push(id);
   return ids.sort((a, b) => total[b] - total[a] || a - b);
 }
 

@@ -38,7 +38,7 @@ export function diffFunctions(before: Profile, after: Profile): FunctionDiff[] {
     const { self, total } = functionWeights(profile);
     functions.forEach((fn, id) => {
       if (self[id] === 0 && total[id] === 0) return;
-      const frame = profile.frames[fn.frames[0]];
+      const frame = profile.frames[fn.frame];
       const key = keys[id];
       let row = rows.get(key);
       if (!row) rows.set(key, (row = { frame, b: [0, 0], a: [0, 0] }));
@@ -109,7 +109,7 @@ export function diffTree(before: Profile, after: Profile): DiffTree {
       let frame = keyFrame.get(keys[id]);
       if (frame === undefined) {
         frame = frames.length;
-        frames.push(fn.line === undefined ? profile.frames[fn.frames[0]] : { ...profile.frames[fn.frames[0]], line: fn.line });
+        frames.push(fn.line === undefined ? profile.frames[fn.frame] : { ...profile.frames[fn.frame], line: fn.line });
         keyFrame.set(keys[id], frame);
       }
       return frame;
