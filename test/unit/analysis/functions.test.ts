@@ -107,4 +107,23 @@ describe('analysis: frame and function weights', () => {
       assert.equal(all.some((f) => f.name === 'zero'), false);
     }
   });
+
+  it('gives frames one function per key, and distinct keys distinct functions, over thousands of frames', () => {
+    const samples: [string, number][] = [];
+    // 3000 functions, each seen at two lines; anonymous ones at four places, two per line.
+    for (let i = 0; i < 3000; i++) samples.push([`main;fn${i}@f${i % 7}.js:${i % 50};fn${i}@f${i % 7}.js:${100 + (i % 50)}`, 1]);
+    for (let i = 0; i < 4; i++) samples.push([`main;(anonymous)@a.js:${i >> 1}:${i}`, 1]);
+    const p = profileOf(samples);
+    const { functions, frameFunction, keys } = functionIndex(p);
+    assert.equal(functions.length, 1 + 3000 + 4);
+    assert.equal(new Set(keys).size, keys.length);
+    p.frames.forEach((frame, i) => {
+      const fn = functions[frameFunction[i]];
+      assert.equal(fn.name, frame.name);
+      assert.equal(fn.file, frame.file);
+      assert.equal(frameFunction[fn.frame], frameFunction[i]);
+    });
+    const fn7 = functions.find((f) => f.name === 'fn7')!;
+    assert.equal(fn7.line, 7, 'the smallest line of its frames');
+  });
 });

@@ -58,9 +58,9 @@ export function walkTree(profile: Profile, enter: (node: number) => void, exit: 
 }
 
 /**
- * Self and total weight per key (a key is a frame or a function id given per node). Total
- * counts a key once per stack: a recursive call inside itself adds nothing, so total never
- * exceeds the profile's total weight.
+ * Self and total weight per key (a key is a frame or a function id given per node; the
+ * root's is never read). Total counts a key once per stack: a recursive call inside itself
+ * adds nothing, so total never exceeds the profile's total weight.
  */
 export function weightsByKey(profile: Profile, nodeKey: Int32Array, keyCount: number): { self: Float64Array; total: Float64Array } {
   const self = new Float64Array(keyCount);
