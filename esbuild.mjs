@@ -32,7 +32,9 @@ const node = {
 };
 
 const entries = [
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', ...node },
+  // `hotpath`: the profile commands alone (src/cli/entry.ts), and the whole CLI it loads for the others
+  { entryPoints: ['src/cli/entry.ts'], outfile: 'dist/cli.js', ...node },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-full.js', ...node },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', ...node },
   { entryPoints: ['src/extension/worker.ts'], outfile: 'dist/worker.js', ...node },
   {

@@ -168,7 +168,7 @@ fs.writeFileSync(config, JSON.stringify({ detection: { pValue: 1e-5, minChange: 
 // rewrites dist/native/better_sqlite3.node in place, which crashes a process that has it mapped.
 const bundle = path.join(work, 'dist');
 fs.mkdirSync(bundle);
-fs.copyFileSync(path.join(root, 'dist', 'cli.js'), path.join(bundle, 'cli.js'));
+for (const file of ['cli.js', 'cli-full.js']) fs.copyFileSync(path.join(root, 'dist', file), path.join(bundle, file));
 for (const dir of ['native', 'wasm']) fs.cpSync(path.join(root, 'dist', dir), path.join(bundle, dir), { recursive: true });
 const server = spawn(process.execPath, [path.join(bundle, 'cli.js'), 'serve', '--port', '0', '--data', data, '--repo', `e2e-service=${repo}`, '--config', config, '--json'], {
   stdio: ['ignore', 'pipe', 'pipe'],

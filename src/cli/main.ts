@@ -1,28 +1,15 @@
-import { parseArgs } from 'node:util';
-import { ProfileImportError } from '../core/profile/errors';
-import { CliError, type CliCommand, type CliIO } from './command';
+/**
+ * The whole CLI: every command (dist/cli-full.js). `hotpath` starts in entry.ts, which runs
+ * the profile commands itself and hands everything else here.
+ */
+import type { CliIO } from './command';
 import { commands } from './commands/index';
-
-const stdio: CliIO = {
-  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-};
+import { findCommand, runAsMain, runCommand, stdio } from './dispatch';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.usage.length));
   const lines = commands.map((c) => `  hotpath ${c.usage.padEnd(width)}  ${c.summary}`);
   return ['Hotpath — a performance assistant for profiles, code and regressions.', '', 'Usage:', ...lines, '', 'Run `hotpath COMMAND --help` for one command.'].join('\n');
-}
-
-function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
-  let best: { command: CliCommand; rest: string[] } | undefined;
-  for (const command of commands) {
-    const n = command.path.length;
-    if (argv.length >= n && command.path.every((w, i) => argv[i] === w)) {
-      if (!best || n > best.command.path.length) best = { command, rest: argv.slice(n) };
-    }
-  }
-  return best;
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
@@ -31,64 +18,17 @@ export async function runCli(argv: string[], io: CliIO = stdio): Promise<number>
     io.out(helpText());
     return argv.length === 0 ? 2 : 0;
   }
-  const found = findCommand(argv);
+  const found = findCommand(commands, argv);
   if (!found) {
     io.err(`hotpath: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${helpText()}`);
     return 2;
   }
-  const { command, rest } = found;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: hotpath ${command.usage}\n\n${command.summary}`);
-    return 0;
-  }
-  const json = rest.includes('--json');
-  try {
-    const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    return await command.run({ positionals: parsed.positionals, values: parsed.values }, io);
-  } catch (e) {
-    return reportError(e, json, command, io);
-  }
+  return runCommand(found.command, found.rest, io);
 }
 
-function reportError(e: unknown, json: boolean, command: CliCommand, io: CliIO): number {
-  let message: string;
-  let file: string | undefined;
-  let format: string | undefined;
-  if (e instanceof ProfileImportError) {
-    message = e.position ? `${e.message} (at ${e.position})` : e.message;
-    file = e.file;
-    format = e.format;
-  } else if (e instanceof CliError) {
-    message = e.message;
-    file = e.details.file;
-    format = e.details.format;
-  } else if (e instanceof Error && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-    message = `${e.message}\nUsage: hotpath ${command.usage}`;
-  } else {
-    // An unexpected failure is still one line; HOTPATH_DEBUG=1 shows the stack.
-    message = `internal error: ${e instanceof Error ? e.message : String(e)}`;
-    if (process.env.HOTPATH_DEBUG && e instanceof Error && e.stack) io.err(e.stack);
-  }
-  if (json) {
-    io.out(JSON.stringify({ error: { message, file: file ?? null, format: format ?? null } }));
-  } else {
-    const prefix = [file, format].filter(Boolean).join(': ');
-    io.err(`hotpath: ${prefix ? `${prefix}: ` : ''}${message}`);
-  }
-  return 2;
-}
-
-/** Entry point for `bin/hotpath.js` and `node dist/cli.js`. */
+/** Runs the CLI on this process's arguments. */
 export function main(): void {
-  runCli(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`hotpath: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  runAsMain(() => runCli(process.argv.slice(2)));
 }
 
 if (require.main === module) main();

@@ -21,21 +21,26 @@ describe('cli: the bundled hotpath binary', function () {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotpath-bundle-'));
     cliJs = path.join(dir, 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      outfile: cliJs,
+    const common = {
       bundle: true,
-      platform: 'node',
+      platform: 'node' as const,
       target: 'node20',
-      format: 'cjs',
-      logLevel: 'silent',
+      format: 'cjs' as const,
+      logLevel: 'silent' as const,
       external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', 'web-tree-sitter'],
-    });
+    };
+    // As esbuild.mjs: the entry with the profile commands, and the whole CLI beside it.
+    await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/cli/entry.ts')], outfile: cliJs });
+    await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: path.join(dir, 'cli-full.js') });
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function run(...args: string[]) {
-    const r = spawnSync(process.execPath, [cliJs, ...args], {
+    return runIn(cliJs, ...args);
+  }
+
+  function runIn(script: string, ...args: string[]) {
+    const r = spawnSync(process.execPath, [script, ...args], {
       encoding: 'utf8',
       timeout: 20000,
       env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), HOTPATH_DEBUG: '' },
@@ -84,5 +89,39 @@ describe('cli: the bundled hotpath binary', function () {
     assert.equal(error.format, 'cpuprofile');
     assert.equal(typeof error.message, 'string');
     noStack(j.out + j.err);
+  });
+
+  it('runs the profile commands without loading the whole CLI', () => {
+    // The entry alone, with no cli-full.js beside it.
+    const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'hotpath-entry-'));
+    try {
+      fs.copyFileSync(cliJs, path.join(alone, 'cli.js'));
+      const r = runIn(path.join(alone, 'cli.js'), 'profile', 'summary', CPUPROFILE, '--top', '3');
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /buildReport\s+file:\/\/.*busy\.js:15/);
+      const out = path.join(alone, 'out.folded');
+      assert.equal(runIn(path.join(alone, 'cli.js'), 'profile', 'convert', CPUPROFILE, '--to', 'collapsed', '-o', out).code, 0);
+      assert.match(fs.readFileSync(out, 'utf8'), /buildReport/);
+      // Anything else needs the whole CLI.
+      assert.notEqual(runIn(path.join(alone, 'cli.js'), '--help').code, 0);
+    } finally {
+      fs.rmSync(alone, { recursive: true, force: true });
+    }
+    // The entry carries the profile engine, not the agent, the service or MCP.
+    const entry = fs.readFileSync(cliJs, 'utf8');
+    assert.ok(entry.length * 4 < fs.statSync(path.join(dir, 'cli-full.js')).size, 'the entry is a fraction of the whole CLI');
+    assert.equal(/api\.openai\.com|@modelcontextprotocol/.test(entry), false);
+  });
+
+  it('hands --help, the other commands and unknown ones to the whole CLI', () => {
+    const help = run('--help');
+    assert.equal(help.code, 0, help.err);
+    for (const usage of ['profile summary FILE', 'why ', 'serve', 'mcp']) assert.ok(help.out.includes(`hotpath ${usage}`), usage);
+    const why = run('why', '--help');
+    assert.equal(why.code, 0, why.err);
+    assert.match(why.out, /^Usage: hotpath why /);
+    const unknown = run('profile', 'nonsense');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /^hotpath: unknown command "profile nonsense"/);
   });
 });

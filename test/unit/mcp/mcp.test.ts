@@ -207,21 +207,22 @@ describe('mcp: hotpath mcp over stdio (the bundled binary)', function () {
   const env = () => ({ ...(process.env as Record<string, string>), HOTPATH_DEBUG: '' });
 
   before(async () => {
-    // Built like esbuild.mjs builds dist/cli.js, into a temporary copy of the package layout
-    // (the bundle finds skills/ next to package.json) so the test never races a build of dist/.
+    // Built like esbuild.mjs builds dist/cli.js and the whole CLI it hands `mcp` to
+    // (dist/cli-full.js), into a temporary copy of the package layout (the bundle finds
+    // skills/ next to package.json) so the test never races a build of dist/.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotpath-mcp-bundle-'));
     for (const name of ['package.json', 'skills', 'node_modules']) fs.symlinkSync(path.join(ROOT, name), path.join(dir, name));
     cliJs = path.join(dir, 'dist', 'cli.js');
-    await esbuild.build({
-      entryPoints: [path.join(ROOT, 'src/cli/main.ts')],
-      outfile: cliJs,
+    const common = {
       bundle: true,
-      platform: 'node',
+      platform: 'node' as const,
       target: 'node20',
-      format: 'cjs',
-      logLevel: 'silent',
+      format: 'cjs' as const,
+      logLevel: 'silent' as const,
       external: ['vscode', 'better-sqlite3', '@datadog/pprof', '@pyroscope/nodejs', 'web-tree-sitter'],
-    });
+    };
+    await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/cli/entry.ts')], outfile: cliJs });
+    await esbuild.build({ ...common, entryPoints: [path.join(ROOT, 'src/cli/main.ts')], outfile: path.join(dir, 'dist', 'cli-full.js') });
     ws = makeWorkspace();
   });
   after(() => {

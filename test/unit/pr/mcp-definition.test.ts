@@ -10,6 +10,8 @@ describe('MCP server definition for VS Code', () => {
     assert.deepEqual(c.args, [path.join('/ext', 'dist', 'cli.js'), 'mcp', '--workspace', '/home/u/project with space']);
     assert.deepEqual(c.env, { ELECTRON_RUN_AS_NODE: '1' });
     const build = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'esbuild.mjs'), 'utf8');
-    assert.match(build, /entryPoints: \['src\/cli\/main\.ts'\], outfile: 'dist\/cli\.js'/);
+    // dist/cli.js is the entry that hands `mcp` to the whole CLI beside it.
+    assert.match(build, /entryPoints: \['src\/cli\/entry\.ts'\], outfile: 'dist\/cli\.js'/);
+    assert.match(build, /entryPoints: \['src\/cli\/main\.ts'\], outfile: 'dist\/cli-full\.js'/);
   });
 });
