@@ -1,4 +1,4 @@
-import { diffFunctions, rankChanges, type FunctionDiff, type ShareChange } from '../../core/profile/analysis/index';
+import { topChanges, type FunctionDiff, type ShareChange } from '../../core/profile/analysis/index';
 import type { Profile, ProfileSet } from '../../core/profile/model';
 import { CliError, type CliCommand } from '../command';
 import { escapeControl, formatDelta, formatLocation, formatPercent, formatRelative, jsonText, roundPercent, table } from '../format';
@@ -57,7 +57,7 @@ export const profileDiff: CliCommand = {
         format: afterSet.format,
       });
     }
-    const changes = rankChanges(diffFunctions(before, after), { by, top });
+    const changes = topChanges(before, after, { by, top });
     if (args.values.json) {
       const result: DiffJson = {
         before: side(beforeFile, beforeSet, before),

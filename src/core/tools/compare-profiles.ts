@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { diffFunctions, rankChanges } from '../profile/analysis';
+import { topChanges } from '../profile/analysis';
 import { pickProfile } from './profile-support';
 import { defineTool, ToolError } from './tool';
 
@@ -21,7 +21,7 @@ export const compareProfiles = defineTool({
     const after = pickProfile(context.profiles.get(input.after).set);
     let changes;
     try {
-      changes = rankChanges(diffFunctions(before, after), { by: input.by, top: input.top });
+      changes = topChanges(before, after, { by: input.by, top: input.top });
     } catch (e) {
       throw new ToolError(`Cannot compare ${input.before} with ${input.after}: ${(e as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { diffFunctions, diffTree, rankChanges, type FunctionDiff } from '../../core/profile/analysis/index';
+import { diffTree, topChanges, type FunctionDiff } from '../../core/profile/analysis/index';
 import type { ProfileSet } from '../../core/profile/model';
 import { parseToHost, type ToWebview, type WireProfile } from '../../../webview/protocol';
 import { importInWorker, ProfileOpenError } from '../profiles/importInWorker';
@@ -57,7 +57,7 @@ export function registerCompare(
       reportFailure(afterUri, `${fileName(beforeUri)} vs ${fileName(afterUri)}: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
-    const changes = rankChanges(diffFunctions(before, after), { by: 'self', top: 50 });
+    const changes = topChanges(before, after, { by: 'self', top: 50 });
     const profile: WireProfile = {
       name: `${fileName(afterUri)} vs ${fileName(beforeUri)}`,
       unit: tree.unit,

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
-import { diffFunctions, rankChanges } from '../../core/profile/analysis/diff';
+import { topChanges } from '../../core/profile/analysis/diff';
 import { mergeProfiles } from '../../core/profile/analysis/merge';
 import { speedscopeChunks } from '../../core/profile/export/speedscope';
 import { importProfileBytes } from '../../core/profile/importers/index';
@@ -185,7 +185,7 @@ export const queryRoutes: Route[] = [
       const type = app.typeFor(service, q.type);
       const before = await mergedRange(app, service, type, q.beforeFrom ?? -Infinity, q.beforeTo, 'beforeTo');
       const after = await mergedRange(app, service, type, q.afterFrom, q.afterTo ?? Infinity, 'afterFrom');
-      const functions = rankChanges(diffFunctions(before, after), { by: 'total', top: q.top });
+      const functions = topChanges(before, after, { by: 'total', top: q.top });
       sendJson(res, 200, { service, type, before: { totalWeight: before.totalWeight }, after: { totalWeight: after.totalWeight }, functions });
     },
   },

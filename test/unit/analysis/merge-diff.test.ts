@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { diffFunctions, diffTree, lineCost, mergeProfiles, rankChanges, type DiffTree } from '../../../src/core/profile/analysis/index';
+import { diffFunctions, diffTree, lineCost, mergeProfiles, rankChanges, topChanges, type DiffTree } from '../../../src/core/profile/analysis/index';
 import { ProfileBuilder } from '../../../src/core/profile/builder';
 import { folded, profileOf } from './profiles';
 
@@ -76,6 +76,32 @@ describe('analysis: diff', () => {
       ['fresh', 10],
     ]);
     assert.equal(rankChanges(diffFunctions(before, after), { by: 'total' }).some((d) => d.name === 'main'), false);
+  });
+
+  it('picks the same top changes as ranking every row, ties and one-sided functions included', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) >>> 8;
+    const sample = (n: number, names: number, files: boolean): [string, number][] =>
+      Array.from({ length: n }, () => [`main;f${next() % 30}${files ? `@m${next() % 3}.js:${1 + (next() % 9)}` : ''};g${next() % names}`, 1 + (next() % 2)]);
+    // Different function sets on each side (g300… only after, some g only before), few
+    // distinct weights so that deltas tie.
+    const b = profileOf([...sample(2000, 300, false), ['main;gone', 3], ['main;dup@a.js:1', 2], ['main;dup@b.js:1', 2]]);
+    const a = profileOf([...sample(2500, 360, false), ['main;dup@a.js:5', 4], ['main;fresh', 1]]);
+    const b2 = profileOf(sample(1500, 200, true));
+    const a2 = profileOf(sample(1500, 220, true));
+    for (const [before, after] of [[b, a], [b2, a2], [a, b]]) {
+      for (const by of ['self', 'total'] as const) {
+        const all = rankChanges(diffFunctions(before, after), { by, top: Infinity });
+        assert.ok(all.length > 150, `${all.length} changes`);
+        for (const top of [1, 5, 20, 64, 65, 1000]) assert.deepEqual(topChanges(before, after, { by, top }), all.slice(0, top), `${by} top ${top}`);
+        assert.deepEqual(topChanges(before, after, { by, top: 0 }), []);
+      }
+    }
+    const gone = topChanges(b, a, { by: 'self', top: 1000 }).find((d) => d.name === 'gone')!;
+    assert.equal(gone.self.after, 0);
+    assert.equal(gone.self.before, 3);
+    const dup = topChanges(b, a, { by: 'self', top: 1000 }).find((d) => d.name === 'dup' && d.file === 'a.js')!;
+    assert.equal(dup.line, 5, "the after profile's line");
   });
 
   it('builds a diff tree: after paths first, before-only paths with after weight 0', () => {

@@ -1,5 +1,5 @@
 import type { Frame, Profile, WeightUnit } from '../model';
-import { functionIndex, functionWeights } from './functions';
+import { functionIndex, functionWeights, type Weights } from './functions';
 import { percentOf } from './tree';
 import { TrieBuilder } from './trie';
 
@@ -31,34 +31,10 @@ export interface FunctionDiff {
  * sampling rates stay comparable.
  */
 export function diffFunctions(before: Profile, after: Profile): FunctionDiff[] {
-  checkUnits(before, after);
-  const rows = new Map<string, { frame: Frame; line?: number; b: [number, number]; a: [number, number] }>();
-  const collect = (profile: Profile, side: 'b' | 'a') => {
-    const { functions, keys } = functionIndex(profile);
-    const { self, total } = functionWeights(profile);
-    functions.forEach((fn, id) => {
-      if (self[id] === 0 && total[id] === 0) return;
-      const frame = profile.frames[fn.frame];
-      const key = keys[id];
-      let row = rows.get(key);
-      if (!row) rows.set(key, (row = { frame, b: [0, 0], a: [0, 0] }));
-      if (fn.line !== undefined) row.line = fn.line;
-      row[side] = [self[id], total[id]];
-    });
-  };
-  collect(before, 'b');
-  collect(after, 'a');
-  return [...rows.values()].map(({ frame, line, b, a }) => {
-    const out: FunctionDiff = {
-      name: frame.name,
-      self: change(b[0], a[0], before.totalWeight, after.totalWeight),
-      total: change(b[1], a[1], before.totalWeight, after.totalWeight),
-    };
-    if (frame.file) out.file = frame.file;
-    if (line !== undefined) out.line = line;
-    if (frame.module) out.module = frame.module;
-    return out;
-  });
+  const pairs = matchFunctions(before, after);
+  const out: FunctionDiff[] = [];
+  for (let i = 0; i < pairs.count; i++) out.push(pairs.diff(i));
+  return out;
 }
 
 /** The functions whose share changed most (by absolute delta), largest first. */
@@ -66,8 +42,114 @@ export function rankChanges(diffs: readonly FunctionDiff[], options: { by?: 'sel
   const by = options.by ?? 'self';
   return diffs
     .filter((d) => d[by].delta !== 0)
-    .sort((x, y) => Math.abs(y[by].delta) - Math.abs(x[by].delta) || y[by].afterPercent - x[by].afterPercent || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+    .sort((x, y) => Math.abs(y[by].delta) - Math.abs(x[by].delta) || y[by].afterPercent - x[by].afterPercent || compareText(x.name, y.name))
     .slice(0, options.top ?? 20);
+}
+
+/**
+ * `rankChanges(diffFunctions(before, after), options)`, making only the rows it returns: on
+ * two 100 000-function profiles, making every row took 450-600 ms of `hotpath profile diff`.
+ */
+export function topChanges(before: Profile, after: Profile, options: { by?: 'self' | 'total'; top?: number } = {}): FunctionDiff[] {
+  const by = options.by ?? 'self';
+  const top = Math.floor(options.top ?? 20);
+  const pairs = matchFunctions(before, after);
+  const bw = functionWeights(before)[by];
+  const aw = functionWeights(after)[by];
+  const afterPercent = new Float64Array(pairs.count);
+  const delta = new Float64Array(pairs.count);
+  for (let i = 0; i < pairs.count; i++) {
+    const bid = pairs.before[i];
+    const aid = pairs.after[i];
+    afterPercent[i] = percentOf(aid >= 0 ? aw[aid] : 0, after.totalWeight);
+    delta[i] = afterPercent[i] - percentOf(bid >= 0 ? bw[bid] : 0, before.totalWeight);
+  }
+  // rankChanges's order; its sort is stable, so the last tie-break is the row's place.
+  const order = (x: number, y: number) => Math.abs(delta[y]) - Math.abs(delta[x]) || afterPercent[y] - afterPercent[x] || compareText(pairs.name(x), pairs.name(y)) || x - y;
+  let picked: number[] = [];
+  if (top > KEEP_SORTED_UP_TO) {
+    for (let i = 0; i < pairs.count; i++) if (delta[i] !== 0) picked.push(i);
+    picked = picked.sort(order).slice(0, top);
+  } else if (top > 0) {
+    for (let i = 0; i < pairs.count; i++) {
+      if (delta[i] === 0 || (picked.length === top && order(i, picked[top - 1]) >= 0)) continue;
+      if (picked.length === top) picked.pop();
+      let at = picked.length;
+      while (at > 0 && order(i, picked[at - 1]) < 0) at--;
+      picked.splice(at, 0, i);
+    }
+  }
+  return picked.map((i) => pairs.diff(i));
+}
+
+/** Up to this many, the top changes are picked in one pass; more are sorted. */
+const KEEP_SORTED_UP_TO = 64;
+
+interface FunctionPairs {
+  count: number;
+  /** Per row: the function's id in each profile, or -1 where it has no weight. */
+  before: Int32Array;
+  after: Int32Array;
+  name(row: number): string;
+  diff(row: number): FunctionDiff;
+}
+
+/**
+ * The rows of a diff: functions with weight before, in its order (paired with the same
+ * function after when it has weight there), then those with weight only after. A row's
+ * frame is from the first profile that has it; its line is the after profile's when known.
+ */
+function matchFunctions(before: Profile, after: Profile): FunctionPairs {
+  checkUnits(before, after);
+  const b = functionIndex(before);
+  const a = functionIndex(after);
+  const bw = functionWeights(before);
+  const aw = functionWeights(after);
+  const weighed = (w: Weights, id: number) => id >= 0 && (w.self[id] !== 0 || w.total[id] !== 0);
+  const rowsBefore: number[] = [];
+  const rowsAfter: number[] = [];
+  for (let bid = 0; bid < b.functions.length; bid++) {
+    if (!weighed(bw, bid)) continue;
+    const aid = a.idOf(b.keys[bid]);
+    rowsBefore.push(bid);
+    rowsAfter.push(weighed(aw, aid) ? aid : -1);
+  }
+  for (let aid = 0; aid < a.functions.length; aid++) {
+    if (!weighed(aw, aid) || weighed(bw, b.idOf(a.keys[aid]))) continue;
+    rowsBefore.push(-1);
+    rowsAfter.push(aid);
+  }
+  const rowBefore = Int32Array.from(rowsBefore);
+  const rowAfter = Int32Array.from(rowsAfter);
+  const frameOf = (row: number): Frame => {
+    const bid = rowBefore[row];
+    return bid >= 0 ? before.frames[b.functions[bid].frame] : after.frames[a.functions[rowAfter[row]].frame];
+  };
+  return {
+    count: rowBefore.length,
+    before: rowBefore,
+    after: rowAfter,
+    name: (row) => frameOf(row).name,
+    diff(row) {
+      const bid = rowBefore[row];
+      const aid = rowAfter[row];
+      const frame = frameOf(row);
+      const line = aid >= 0 && a.functions[aid].line !== undefined ? a.functions[aid].line : bid >= 0 ? b.functions[bid].line : undefined;
+      const fn: FunctionDiff = {
+        name: frame.name,
+        self: change(bid >= 0 ? bw.self[bid] : 0, aid >= 0 ? aw.self[aid] : 0, before.totalWeight, after.totalWeight),
+        total: change(bid >= 0 ? bw.total[bid] : 0, aid >= 0 ? aw.total[aid] : 0, before.totalWeight, after.totalWeight),
+      };
+      if (frame.file) fn.file = frame.file;
+      if (line !== undefined) fn.line = line;
+      if (frame.module) fn.module = frame.module;
+      return fn;
+    },
+  };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function change(before: number, after: number, beforeTotal: number, afterTotal: number): ShareChange {

@@ -25,6 +25,8 @@ export interface FunctionIndex {
   frameFunction: Int32Array;
   /** Function id of each node (-1 for the root). Read only: it may be the profile's `nodeFrame`. */
   nodeFunction: Int32Array;
+  /** The function whose `functionKey` is `key`, or -1. */
+  idOf(key: string): number;
 }
 
 const ANONYMOUS = new Set(['', '(anonymous)', '<anonymous>', 'anonymous', '(anonymous function)']);
@@ -58,20 +60,19 @@ export function functionIndex(profile: Profile): FunctionIndex {
   while (size < frames.length * 2) size *= 2;
   const table = new Int32Array(size);
   const mask = size - 1;
-  for (let i = 0; i < frames.length; i++) {
-    const frame = frames[i];
-    const key = functionKey(frame);
+  // The slot of `key`: where it is, or the empty one where it goes.
+  const slotOf = (key: string): number => {
     let hash = 0x811c9dc5;
     for (let c = 0; c < key.length; c++) hash = Math.imul(hash ^ key.charCodeAt(c), 0x01000193);
     let at = (hash ^ (hash >>> 15)) & mask;
-    let id = -1;
-    for (let entry = table[at]; entry !== 0; entry = table[at]) {
-      if (keys[entry - 1] === key) {
-        id = entry - 1;
-        break;
-      }
-      at = (at + 1) & mask;
-    }
+    for (let entry = table[at]; entry !== 0 && keys[entry - 1] !== key; entry = table[at]) at = (at + 1) & mask;
+    return at;
+  };
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i];
+    const key = functionKey(frame);
+    const at = slotOf(key);
+    let id = table[at] - 1;
     if (id < 0) {
       id = functions.length;
       table[at] = id + 1;
@@ -97,7 +98,7 @@ export function functionIndex(profile: Profile): FunctionIndex {
     nodeFunction[0] = -1;
     for (let node = 1; node < profile.nodeCount; node++) nodeFunction[node] = frameFunction[profile.nodeFrame[node]];
   }
-  index = { functions, keys, frameFunction, nodeFunction };
+  index = { functions, keys, frameFunction, nodeFunction, idOf: (key) => table[slotOf(key)] - 1 };
   indexCache.set(profile, index);
   return index;
 }

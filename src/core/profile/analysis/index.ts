@@ -1,5 +1,5 @@
 export { callersAndCallees, findFunctions, heaviestPaths, sandwich, type CallPath, type Neighbour, type Neighbours } from './callgraph';
-export { diffFunctions, diffTree, rankChanges, type DiffTree, type FunctionDiff, type ShareChange } from './diff';
+export { diffFunctions, diffTree, rankChanges, topChanges, type DiffTree, type FunctionDiff, type ShareChange } from './diff';
 export { focusProfile, pruneProfile, type PruneMode } from './focus';
 export {
   frameWeights,
