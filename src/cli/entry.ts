@@ -12,7 +12,7 @@ import { profileLines } from './commands/profile-lines';
 import { profileSummary } from './commands/profile-summary';
 import { findCommand, runAsMain, runCommand, stdio } from './dispatch';
 
-export const profileCommands = [profileSummary, profileLines, profileDiff, profileConvert];
+const profileCommands = [profileSummary, profileLines, profileDiff, profileConvert];
 
 /** Runs the CLI on this process's arguments. */
 export function main(): void {

@@ -301,9 +301,8 @@ export class ProfileBuilder {
     const totals = this.totalsBuffer;
     this.totalsBuffer = undefined;
     let nodeTotal: Float64Array<ArrayBuffer>;
-    // As fitted(): the totals take the buffer when they fill most of it.
-    if (totals && totals.byteLength >= n * 8 && n * 8 * 4 >= totals.byteLength * 3) {
-      nodeTotal = new Float64Array(totals, 0, n);
+    if (totals && totals.byteLength >= n * 8) {
+      nodeTotal = fitted(new Float64Array(totals), n);
       nodeTotal.set(nodeSelf);
     } else {
       nodeTotal = Float64Array.from(nodeSelf);

@@ -1,5 +1,6 @@
 import type { Frame, Profile, WeightUnit } from '../model';
 import { functionIndex, functionWeights, type Weights } from './functions';
+import { compareText, topIds } from './top';
 import { percentOf } from './tree';
 import { TrieBuilder } from './trie';
 
@@ -52,7 +53,6 @@ export function rankChanges(diffs: readonly FunctionDiff[], options: { by?: 'sel
  */
 export function topChanges(before: Profile, after: Profile, options: { by?: 'self' | 'total'; top?: number } = {}): FunctionDiff[] {
   const by = options.by ?? 'self';
-  const top = Math.floor(options.top ?? 20);
   const pairs = matchFunctions(before, after);
   const bw = functionWeights(before)[by];
   const aw = functionWeights(after)[by];
@@ -66,24 +66,8 @@ export function topChanges(before: Profile, after: Profile, options: { by?: 'sel
   }
   // rankChanges's order; its sort is stable, so the last tie-break is the row's place.
   const order = (x: number, y: number) => Math.abs(delta[y]) - Math.abs(delta[x]) || afterPercent[y] - afterPercent[x] || compareText(pairs.name(x), pairs.name(y)) || x - y;
-  let picked: number[] = [];
-  if (top > KEEP_SORTED_UP_TO) {
-    for (let i = 0; i < pairs.count; i++) if (delta[i] !== 0) picked.push(i);
-    picked = picked.sort(order).slice(0, top);
-  } else if (top > 0) {
-    for (let i = 0; i < pairs.count; i++) {
-      if (delta[i] === 0 || (picked.length === top && order(i, picked[top - 1]) >= 0)) continue;
-      if (picked.length === top) picked.pop();
-      let at = picked.length;
-      while (at > 0 && order(i, picked[at - 1]) < 0) at--;
-      picked.splice(at, 0, i);
-    }
-  }
-  return picked.map((i) => pairs.diff(i));
+  return topIds(pairs.count, (i) => delta[i] !== 0, order, options.top ?? 20).map((i) => pairs.diff(i));
 }
-
-/** Up to this many, the top changes are picked in one pass; more are sorted. */
-const KEEP_SORTED_UP_TO = 64;
 
 interface FunctionPairs {
   count: number;
@@ -146,10 +130,6 @@ function matchFunctions(before: Profile, after: Profile): FunctionPairs {
       return fn;
     },
   };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function change(before: number, after: number, beforeTotal: number, afterTotal: number): ShareChange {

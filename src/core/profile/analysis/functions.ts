@@ -1,4 +1,5 @@
 import type { Frame, Profile } from '../model';
+import { compareText, topIds } from './top';
 import { percentOf, weightsByKey } from './tree';
 
 /**
@@ -149,29 +150,13 @@ export interface RankOptions {
 /** Functions ordered by self or total weight, heaviest first; functions with no weight are left out. */
 export function rankHotFunctions(profile: Profile, options: RankOptions = {}): HotFunction[] {
   const by = options.by ?? 'self';
-  const top = Math.floor(options.top ?? 20);
+  const top = options.top ?? 20;
   const { functions } = functionIndex(profile);
   const { self, total } = functionWeights(profile);
   const primary = by === 'self' ? self : total;
   const secondary = by === 'self' ? total : self;
   const order = (a: number, b: number) => primary[b] - primary[a] || secondary[b] - secondary[a] || compareText(functions[a].name, functions[b].name) || a - b;
-  if (top > KEEP_SORTED_UP_TO) {
-    const ids: number[] = [];
-    for (let id = 0; id < functions.length; id++) if (primary[id] > 0) ids.push(id);
-    return ids.sort(order).slice(0, top).map((id) => hotFunction(profile, id));
-  }
-  // The top few of many, kept in order as they are found: sorting 100 000 functions to show
-  // ten took 20-50 ms of `hotpath profile summary`.
-  const best: number[] = [];
-  if (top <= 0) return [];
-  for (let id = 0; id < functions.length; id++) {
-    if (!(primary[id] > 0) || (best.length === top && order(id, best[top - 1]) >= 0)) continue;
-    if (best.length === top) best.pop();
-    let at = best.length;
-    while (at > 0 && order(id, best[at - 1]) < 0) at--;
-    best.splice(at, 0, id);
-  }
-  return best.map((id) => hotFunction(profile, id));
+  return topIds(functions.length, (id) => primary[id] > 0, order, top).map((id) => hotFunction(profile, id));
 }
 
 /** One function's numbers, as in `rankHotFunctions`. */
@@ -193,9 +178,3 @@ export function hotFunction(profile: Profile, id: number): HotFunction {
   return out;
 }
 
-/** Up to this many, the top functions are picked in one pass; more are sorted. */
-const KEEP_SORTED_UP_TO = 64;
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

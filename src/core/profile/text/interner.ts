@@ -127,8 +127,7 @@ export class ByteInterner {
    */
   reserve(tokens: number, bytes: number, scratch?: ArrayBuffer): void {
     if (tokens > this.starts.length) this.growEntries(tokens);
-    let slots = this.mask + 1;
-    if (tokens > slots) while (slots <= tokens) slots *= 2;
+    const slots = tokens > this.mask + 1 ? this.tableSize(tokens) : this.mask + 1;
     if (scratch && this.size === 0 && scratch.byteLength >= slots * 8 + bytes / 2) {
       this.slots = new Int32Array(scratch, 0, slots * 2);
       this.mask = slots - 1;
@@ -182,10 +181,16 @@ export class ByteInterner {
     slots[(h << 1) + 1] = hash;
   }
 
-  /** Doubles the table, or grows it to more than `minSlots` slots. */
-  private rehash(minSlots = 0): void {
+  /** Slots after a rehash: twice as many, or more than `minSlots`. */
+  private tableSize(minSlots: number): number {
     let size = (this.mask + 1) * 2;
     while (size <= minSlots) size *= 2;
+    return size;
+  }
+
+  /** Doubles the table, or grows it to more than `minSlots` slots. */
+  private rehash(minSlots = 0): void {
+    const size = this.tableSize(minSlots);
     const old = this.slots;
     const slots = new Int32Array(size * 2);
     this.mask = size - 1;
