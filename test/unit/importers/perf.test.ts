@@ -123,6 +123,70 @@ describe('perf script importer', () => {
     assert.equal(beta.module, '/workdir/simple-terminates');
   });
 
+  it('imports repeated stacks the same as distinct ones, per thread (the stack cache, on and turned off)', async () => {
+    // Stacks leaf first, as perf writes them; the same stacks recur in two threads, one is a
+    // prefix of another, one line is no frame (no DSO) and one differs only in its address.
+    const stacks = [
+      ['leaf+0x1 (/bin/app)', 'mid+0x2 (/bin/app)', 'main+0x3 (/bin/app)'],
+      ['mid+0x2 (/bin/app)', 'main+0x3 (/bin/app)'],
+      ['other+0x4 (/lib/x.so)', 'not a frame', 'main+0x3 (/bin/app)'],
+      ['leaf+0x1 (/bin/app)', 'mid+0x9 (/bin/app)', 'main+0x3 (/bin/app)'],
+    ];
+    const expectFolded = (samples: { tid: number; stack: string[] }[]) => {
+      // The importer's weighting: half the gap to each neighbour of the same thread (1 s apart here).
+      const byThread = new Map<number, Map<string, number>>();
+      const count = new Map<number, number>();
+      for (const s of samples) count.set(s.tid, (count.get(s.tid) ?? 0) + 1);
+      const seen = new Map<number, number>();
+      for (const s of samples) {
+        const i = seen.get(s.tid) ?? 0;
+        seen.set(s.tid, i + 1);
+        const n = count.get(s.tid)!;
+        const weight = n === 1 ? 1 : i === 0 || i === n - 1 ? 0.5 : 1;
+        const key = s.stack.filter((f) => f.includes('(')).map((f) => f.replace(/\+0x[\da-f]+ /, ' ').replace(/ \(.*\)$/, '')).reverse().join(';');
+        const m = byThread.get(s.tid) ?? new Map<string, number>();
+        byThread.set(s.tid, m);
+        m.set(key, (m.get(key) ?? 0) + weight);
+      }
+      return byThread;
+    };
+    const perfText = (samples: { tid: number; stack: string[] }[]) => {
+      const time = new Map<number, number>();
+      let text = '';
+      samples.forEach((s, k) => {
+        const t = (time.get(s.tid) ?? 100) + 1;
+        time.set(s.tid, t);
+        text += `app 7/${s.tid} ${t.toFixed(6)}: 1 cpu-clock:\n`;
+        text += s.stack.map((f, d) => (f.includes('(') ? `\t${(0x1000 + d * 16 + (k % 3)).toString(16)} ${f}\n` : `\t${(0x2000 + d).toString(16)} ${f}\n`)).join('') + '\n';
+      });
+      return new TextEncoder().encode(text);
+    };
+    const check = async (samples: { tid: number; stack: string[] }[]) => {
+      const set = await importProfileBytes(perfText(samples));
+      const expected = expectFolded(samples);
+      assert.equal(set.profiles.length, expected.size);
+      for (const p of set.profiles) {
+        const tid = Number(/tid: (\d+)/.exec(p.name)![1]);
+        const got = new Map<string, number>();
+        for (let node = 1; node < p.nodeCount; node++) {
+          if (p.nodeSelf[node] === 0) continue;
+          const parts: string[] = [];
+          for (let n = node; n > 0; n = p.nodeParent[n]) parts.push(p.frames[p.nodeFrame[n]].name);
+          const key = parts.reverse().join(';');
+          got.set(key, (got.get(key) ?? 0) + p.nodeSelf[node]);
+        }
+        assert.deepEqual([...got.entries()].sort(), [...expected.get(tid)!.entries()].sort(), p.name);
+        assert.equal(p.sampleCount, samples.filter((s) => s.tid === tid).length);
+      }
+    };
+    // Mostly repeats: the cache stays on and answers most samples.
+    const repeated = Array.from({ length: 400 }, (_, i) => ({ tid: i % 5 === 0 ? 2 : 1, stack: stacks[(i * 7) % 11 % stacks.length] }));
+    await check(repeated);
+    // Over 4 096 samples, nearly all distinct: the trial turns the cache off partway.
+    const distinct = Array.from({ length: 6000 }, (_, i) => ({ tid: 1, stack: i % 50 === 0 ? stacks[0] : [`f${i}+0x1 (/bin/app)`, ...stacks[1]] }));
+    await check(distinct);
+  });
+
   it('imports a Rust capture, stripping symbol offsets', async () => {
     const file = fixture('rust-mangled.linux-perf.txt');
     const text = fs.readFileSync(file, 'utf8');

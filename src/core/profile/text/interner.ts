@@ -14,6 +14,12 @@ export function fnv(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
 
+/** Mixes one 32-bit value into a hash (for hashes over hashes, such as a stack of lines). */
+export function mixWord(hash: number, word: number): number {
+  const h = Math.imul(hash ^ word, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
@@ -94,6 +100,28 @@ export class ByteInterner {
       if ((candidate & (i === len ? 1 : 0)) !== 0) return id;
     } while (slot !== 0);
     return -1;
+  }
+
+  /**
+   * As find, for long byte strings (whole stacks) of which `view` is a view: candidates are
+   * compared four bytes at a time.
+   */
+  findLong(view: DataView<ArrayBufferLike>, start: number, end: number, hash: number): number {
+    const len = end - start;
+    const { slots, lengths, starts } = this;
+    const arena = this.arenaView;
+    const mask = this.mask;
+    for (let h = (hash ^ (hash >>> 15)) & mask; ; h = (h + 1) & mask) {
+      const slot = slots[h << 1];
+      if (slot === 0) return -1;
+      const id = slot - 1;
+      if (slots[(h << 1) + 1] !== hash || lengths[id] !== len) continue;
+      const at = starts[id];
+      let i = 0;
+      while (i + 4 <= len && arena.getInt32(at + i) === view.getInt32(start + i)) i += 4;
+      while (i < len && arena.getUint8(at + i) === view.getUint8(start + i)) i++;
+      if (i === len) return id;
+    }
   }
 
   /**
