@@ -79,20 +79,19 @@ const priority = priorityPrefix();
  * and reads as noise. Returns the commits whose profiles were all captured before.
  */
 function captureProfiles(commits) {
+  // An earlier layout marked a commit complete as a whole.
   const done = (commit, k) => fs.existsSync(path.join(cache, commit.hash, 'complete')) || fs.existsSync(path.join(cache, commit.hash, String(k), 'complete'));
-  const reused = new Set(commits.filter((c) => Array.from({ length: PER_COMMIT }, (_, k) => done(c, k)).every(Boolean)));
-  const missing = commits.reduce((n, c) => n + Array.from({ length: PER_COMMIT }, (_, k) => done(c, k)).filter((d) => !d).length, 0);
-  if (missing > 0) note(`capturing ${missing} profiles: ${PER_COMMIT} rounds, each over all ${commits.length} commits`);
-  for (let k = 0; k < PER_COMMIT; k++) {
-    for (const commit of commits) {
-      if (done(commit, k)) continue;
-      const out = path.join(cache, commit.hash, String(k));
-      fs.rmSync(out, { recursive: true, force: true });
-      execFileSync('git', ['-C', repo, 'checkout', '-q', commit.hash]);
-      const [command, ...args] = [...priority, process.execPath, '--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${out}`, 'workload.js'];
-      execFileSync(command, args, { cwd: repo, stdio: 'ignore' });
-      fs.writeFileSync(path.join(out, 'complete'), '');
-    }
+  const missing = [];
+  for (let k = 0; k < PER_COMMIT; k++) for (const commit of commits) if (!done(commit, k)) missing.push({ commit, k });
+  const reused = new Set(commits.filter((c) => !missing.some((m) => m.commit === c)));
+  if (missing.length > 0) note(`capturing ${missing.length} profiles: ${PER_COMMIT} rounds, each over all ${commits.length} commits`);
+  for (const { commit, k } of missing) {
+    const out = path.join(cache, commit.hash, String(k));
+    fs.rmSync(out, { recursive: true, force: true });
+    execFileSync('git', ['-C', repo, 'checkout', '-q', commit.hash]);
+    const [command, ...args] = [...priority, process.execPath, '--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${out}`, 'workload.js'];
+    execFileSync(command, args, { cwd: repo, stdio: 'ignore' });
+    fs.writeFileSync(path.join(out, 'complete'), '');
   }
   execFileSync('git', ['-C', repo, 'checkout', '-q', 'main']);
   return reused;

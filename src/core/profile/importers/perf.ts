@@ -146,7 +146,6 @@ class PerfReader {
       return;
     }
     this.inSample = true;
-    this.depth = 0;
     const [, command, first, second, time, event] = m;
     if (time === undefined || (this.eventType !== undefined && event !== this.eventType)) {
       this.current = undefined;

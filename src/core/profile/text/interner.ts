@@ -108,19 +108,13 @@ export class ByteInterner {
    */
   findLong(view: DataView<ArrayBufferLike>, start: number, end: number, hash: number): number {
     const len = end - start;
-    const { slots, lengths, starts } = this;
-    const arena = this.arenaView;
+    const { slots, lengths } = this;
     const mask = this.mask;
     for (let h = (hash ^ (hash >>> 15)) & mask; ; h = (h + 1) & mask) {
       const slot = slots[h << 1];
       if (slot === 0) return -1;
       const id = slot - 1;
-      if (slots[(h << 1) + 1] !== hash || lengths[id] !== len) continue;
-      const at = starts[id];
-      let i = 0;
-      while (i + 4 <= len && arena.getInt32(at + i) === view.getInt32(start + i)) i += 4;
-      while (i < len && arena.getUint8(at + i) === view.getUint8(start + i)) i++;
-      if (i === len) return id;
+      if (slots[(h << 1) + 1] === hash && lengths[id] === len && this.sameAt(id, view, start)) return id;
     }
   }
 
@@ -133,12 +127,18 @@ export class ByteInterner {
     const len = this.lengths[id];
     const stop = start + len;
     if (stop > end || (stop < end && view.getUint8(stop) !== separator)) return -1;
+    return this.sameAt(id, view, start) ? stop : -1;
+  }
+
+  /** Whether token `id`'s bytes are at `start` of `view`, compared four at a time. */
+  private sameAt(id: number, view: DataView<ArrayBufferLike>, start: number): boolean {
+    const len = this.lengths[id];
     const arena = this.arenaView;
     const at = this.starts[id];
     let i = 0;
-    for (; i + 4 <= len; i += 4) if (arena.getInt32(at + i) !== view.getInt32(start + i)) return -1;
-    for (; i < len; i++) if (arena.getUint8(at + i) !== view.getUint8(start + i)) return -1;
-    return stop;
+    for (; i + 4 <= len; i += 4) if (arena.getInt32(at + i) !== view.getInt32(start + i)) return false;
+    for (; i < len; i++) if (arena.getUint8(at + i) !== view.getUint8(start + i)) return false;
+    return true;
   }
 
   /**
