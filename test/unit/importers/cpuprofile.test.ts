@@ -7,6 +7,7 @@ import { ProfileImportError } from '../../../src/core/profile/errors';
 import { toSpeedscope } from '../../../src/core/profile/export/speedscope';
 import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/input';
 import { importCpuprofile } from '../../../src/core/profile/importers/cpuprofile';
+import { NodeBytesReader } from '../../../src/core/profile/importers/cpuprofile-nodes';
 import { detectImporter, importProfileBytes, importProfileFile } from '../../../src/core/profile/importers/index';
 import type { Profile, ProfileSet } from '../../../src/core/profile/model';
 import { assertClose, checkImport, FIXTURES, setSnapshot, recycled } from './support';
@@ -205,6 +206,65 @@ describe('cpuprofile importer', () => {
       delete parsed.profiles[0].timeline;
       assert.equal(fullDump(lean), fullDump(parsed), `${file} without timeline`);
     }
+  });
+
+  it('reads nodes in V8\'s layout from the bytes and nodes in any other form through JSON.parse, with the same profile in any chunking', async () => {
+    const frame = (functionName: string, url: string, lineNumber: number, scriptId: unknown = '7') => ({ functionName, scriptId, url, lineNumber, columnNumber: 3 });
+    // V8's layout (read from the bytes): plain, with ticks, a name with '}', '"', an escape and
+    // non-ASCII, a frame shared by two nodes, a numeric scriptId, a parent instead of children.
+    const v8 = [
+      { id: 1, callFrame: frame('(root)', '', -1, '0'), hitCount: 0, children: [2, 3, 9] },
+      { id: 2, callFrame: frame('main', 'file:///app/main.js', 4), hitCount: 2, children: [4, 5], positionTicks: [{ line: 5, ticks: 1 }, { line: 7, ticks: 1 }] },
+      { id: 3, callFrame: frame('shared', 'file:///app/lib.js', 10), hitCount: 1, children: [6] },
+      { id: 4, callFrame: frame('odd}name "q" \u00e9\\', 'file:///app/{x}.js', 1), hitCount: 3 },
+      { id: 5, callFrame: frame('shared', 'file:///app/lib.js', 10), hitCount: 4 },
+      { children: [7], hitCount: 0, id: 6, callFrame: frame('keysInAnotherOrder', 'file:///app/main.js', 20, 12) },
+      { id: 7, callFrame: frame('leaf', 'file:///app/main.js', 30), hitCount: 5, positionTicks: [{ ticks: 5, line: 31 }] },
+    ];
+    // Other forms (read through JSON.parse): an extra member, a fractional count, a repeated
+    // member, an escaped key.
+    const other = [
+      '{"id":8,"callFrame":{"functionName":"extra","scriptId":"7","url":"file:///app/main.js","lineNumber":40,"columnNumber":3},"hitCount":1,"deoptReason":"","parent":6}',
+      '{"id":9,"callFrame":{"functionName":"frac","scriptId":"7","url":"file:///app/main.js","lineNumber":50,"columnNumber":3},"hitCount":1.5,"children":[10]}',
+      '{"id":10,"callFrame":{"functionName":"twice","scriptId":"7","url":"file:///app/main.js","lineNumber":60,"columnNumber":3},"hitCount":1,"hitCount":2}',
+      '{"\\u0069d":11,"callFrame":{"functionName":"escapedKey","scriptId":"7","url":"file:///app/main.js","lineNumber":70,"columnNumber":3},"parent":10}',
+    ];
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 4, 5, 7, 7, 8, 10, 11, 2];
+    const tail = `"samples":${JSON.stringify(ids)},"timeDeltas":${JSON.stringify(ids.map((_, i) => 100 + i))},"startTime":0,"endTime":3000}`;
+    const compact = `{"nodes":[${[...v8.map((n) => JSON.stringify(n)), ...other].join(',')}],${tail}`;
+    // The same profile pretty-printed: whitespace everywhere the bytes reader looks.
+    const pretty = JSON.stringify(JSON.parse(compact), null, 2);
+    for (const text of [compact, pretty]) {
+      const bytes = Buffer.from(text, 'utf8');
+      const parsed = await importWith(bytes, false);
+      assert.ok(parsed.profiles[0].frames.some((f) => f.name === 'odd}name "q" é\\'), 'the escaped name decoded');
+      const expected = fullDump(parsed);
+      for (const size of [1, 2, 3, 7, 64, 333, bytes.length]) {
+        assert.equal(fullDump(await importCpuprofile(chunkedInput(bytes, size))), expected, `chunks of ${size}${text === pretty ? ', pretty-printed' : ''}`);
+      }
+    }
+
+    // Which nodes the bytes reader takes: every one in V8's layout, none of the others.
+    const taken: number[] = [];
+    const sink = {
+      callFrameCode: (f: unknown) => (typeof f === 'object' && f !== null ? 2 : -1),
+      addNodeParts: (id: number) => void taken.push(id),
+    };
+    const reader = new NodeBytesReader(sink);
+    const elements = [...v8.map((n) => JSON.stringify(n)), ...other];
+    const read = { pos: 0, count: 0 };
+    for (const element of elements) {
+      const buf = Buffer.from(`${element},`, 'utf8');
+      reader.read(buf, 0, buf.length, read);
+      assert.equal(read.count, v8.some((n) => JSON.stringify(n) === element) ? 1 : 0, element);
+      if (read.count) assert.equal(read.pos, buf.length - 1, `${element}: ends before the comma`);
+    }
+    assert.deepEqual(taken, [1, 2, 3, 4, 5, 6, 7]);
+    // Runs: all of them up to the first that is not complete in the buffer.
+    const run = Buffer.from(v8.map((n) => JSON.stringify(n)).join(' ,\n'), 'utf8');
+    taken.length = 0;
+    reader.read(run, 0, run.length - 1, read);
+    assert.deepEqual([read.count, taken], [6, [1, 2, 3, 4, 5, 6]]);
   });
 
   it('captures a real profile of busy.js with node --cpu-prof and finds its hot functions and lines', async function () {

@@ -148,6 +148,63 @@ describe('JsonStreamReader', () => {
     assert.deepEqual(values, [{ a: 1 }, { b: [1, 2, 3] }]);
   });
 
+  it('hands runs of elements to `elements` and `batch`, each element once and in order, in any chunking', () => {
+    // `elements` takes only one-digit numbers (and never the last element of a chunk); the
+    // rest go to `batch` when they are complete in the buffer, else to `item`.
+    const values = [1, { a: '}]"' }, 2, 3, [4, [5]], 'x,y', 6, null, 7, { b: [{ c: '\\' }] }, 8];
+    const bytes = enc(` [ ${values.map((v) => JSON.stringify(v)).join(' , ')} ] `);
+    for (const size of [1, 2, 3, 5, 8, 13, 100]) {
+      const seen: [string, number, unknown][] = [];
+      const element = (index: number): JsonHandler => ({ value: (v) => seen.push(['item', index, v]) });
+      streamParse(bytes, [size], {
+        item: element,
+        elements(buf, start, end, read) {
+          let p = start;
+          let count = 0;
+          while (p + 1 < end && buf[p] >= 0x30 && buf[p] <= 0x39 && (buf[p + 1] === 0x20 || buf[p + 1] === 0x2c || buf[p + 1] === 0x5d)) {
+            seen.push(['elements', -1, buf[p] - 0x30]);
+            count++;
+            read.pos = p + 1;
+            let q = p + 1;
+            while (q < end && buf[q] === 0x20) q++;
+            if (q >= end || buf[q] !== 0x2c) break;
+            q++;
+            while (q < end && buf[q] === 0x20) q++;
+            p = q;
+          }
+          read.count = count;
+        },
+        batch: (batch, first) => batch.forEach((v, i) => seen.push(['batch', first + i, v])),
+      });
+      assert.deepEqual(
+        seen.map(([, , v]) => v),
+        values,
+        `chunks of ${size}: ${JSON.stringify(seen)}`,
+      );
+      // Indices given to item and batch are the elements' own.
+      for (const [how, index, v] of seen) if (how !== 'elements') assert.deepEqual(values[index], v, `chunks of ${size}: ${how} ${index}`);
+      if (size === 100) assert.deepEqual(new Set(seen.map(([how]) => how)), new Set(['elements', 'batch']), 'whole: no element alone');
+    }
+  });
+
+  it('names the element at fault when a batch does not parse, as without batches', () => {
+    const text = '{"nodes": [{"id": 1}, {"id": 2}, {"id": 3,}, {"id": 4}]}';
+    const handler = (batch: boolean): JsonHandler => ({
+      key: () => ({ item: () => ({ value: () => {} }), ...(batch ? { batch: () => {} } : {}) }),
+    });
+    for (const size of [3, 1000]) {
+      const withBatch = errorOf(() => streamParse(enc(text), [size], handler(true)));
+      const without = errorOf(() => streamParse(enc(text), [size], handler(false)));
+      assert.equal(withBatch.message, without.message);
+      assert.equal(withBatch.position, without.position);
+      assert.match(withBatch.message, /in \$\.nodes\[2\]/);
+    }
+    // A run cut by a stray '}' parses up to it; the '}' is reported where it is.
+    const stray = errorOf(() => streamParse(enc('[{"a": 1}, 2}]'), [1000], { item: () => ({ value: () => {} }), batch: () => {} }));
+    assert.match(stray.message, /expected ',' or '\]', found '\}'/);
+    assert.equal(stray.position, 'byte 12');
+  });
+
   it('reports truncation and syntax errors with the byte offset', () => {
     const truncated = errorOf(() => streamParse(enc('{"samples": [1, 2, 3'), [4], { key: () => ({ number: () => {} }) }));
     assert.match(truncated.message, /^truncated JSON: expected ',' or '\]'/);

@@ -4,6 +4,7 @@ import type { ProfileInput } from '../input';
 import { readWholeJson, streamJson } from '../json/read';
 import type { JsonHandler } from '../json/stream';
 import type { Profile, ProfileSet } from '../model';
+import { NodeBytesReader } from './cpuprofile-nodes';
 import type { Importer } from './importer';
 
 const FORMAT = 'cpuprofile';
@@ -87,15 +88,11 @@ export class CpuProfileAssembler {
     if (!isInt(id)) this.fail(`node ${this.ids.length} has no integer "id"`);
     const callFrame = raw.callFrame;
     if (!isObject(callFrame)) this.fail(`node id ${id} has no "callFrame" object`);
+    const code = this.callFrameCode(callFrame);
     const index = this.ids.length;
-    const functionName = typeof callFrame.functionName === 'string' ? callFrame.functionName : '';
-    const url = typeof callFrame.url === 'string' ? callFrame.url : '';
-    // V8 call frames are 0-based (-1 = unknown); the model is 1-based.
-    const line = typeof callFrame.lineNumber === 'number' && callFrame.lineNumber >= 0 ? callFrame.lineNumber + 1 : 0;
-    const column = typeof callFrame.columnNumber === 'number' && callFrame.columnNumber >= 0 ? callFrame.columnNumber + 1 : 0;
     this.ids.push(id);
-    this.frameOf.push(this.frameFor(callFrame.scriptId, functionName, url, line, column));
-    this.rootLike.push(functionName === '(root)' && !url ? 1 : 0);
+    this.frameOf.push(code >> 1);
+    this.rootLike.push(code & 1);
     this.hitCounts.push(typeof raw.hitCount === 'number' && raw.hitCount > 0 ? raw.hitCount : 0);
     if (raw.parent !== undefined) {
       if (!isInt(raw.parent)) this.fail(`node id ${id} has a non-integer "parent"`);
@@ -121,6 +118,43 @@ export class CpuProfileAssembler {
         this.ticks.push(tick.line);
         this.ticks.push(tick.ticks);
       }
+    }
+  }
+
+  /**
+   * A call frame object's code: its frame ·2, plus 1 for the `(root)` frame V8 puts at the
+   * top (no URL), which stacks leave out. -1 when it is not an object.
+   */
+  callFrameCode(callFrame: unknown): number {
+    if (!isObject(callFrame)) return -1;
+    const functionName = typeof callFrame.functionName === 'string' ? callFrame.functionName : '';
+    const url = typeof callFrame.url === 'string' ? callFrame.url : '';
+    // V8 call frames are 0-based (-1 = unknown); the model is 1-based.
+    const line = typeof callFrame.lineNumber === 'number' && callFrame.lineNumber >= 0 ? callFrame.lineNumber + 1 : 0;
+    const column = typeof callFrame.columnNumber === 'number' && callFrame.columnNumber >= 0 ? callFrame.columnNumber + 1 : 0;
+    const frame = this.frameFor(callFrame.scriptId, functionName, url, line, column);
+    return frame * 2 + (functionName === '(root)' && !url ? 1 : 0);
+  }
+
+  /**
+   * A node read by NodeBytesReader, its members checked there: `parent` NaN when absent;
+   * `children` and `ticks` (line, ticks pairs) are the reader's scratch arrays.
+   */
+  addNodeParts(id: number, frameCode: number, hitCount: number, parent: number, children: Int32Array, childCount: number, ticks: Float64Array, tickCount: number): void {
+    const index = this.ids.length;
+    this.ids.push(id);
+    this.frameOf.push(frameCode >> 1);
+    this.rootLike.push(frameCode & 1);
+    this.hitCounts.push(hitCount);
+    this.parentIds.push(parent);
+    for (let i = 0; i < childCount; i++) {
+      this.childLinks.push(children[i]);
+      this.childLinks.push(id);
+    }
+    for (let i = 0; i < tickCount; i++) {
+      this.ticks.push(index);
+      this.ticks.push(ticks[2 * i]);
+      this.ticks.push(ticks[2 * i + 1]);
     }
   }
 
@@ -449,11 +483,18 @@ function isInt(v: unknown): v is number {
 
 function cpuprofileHandler(assembler: CpuProfileAssembler, old: { doc?: Record<string, unknown> }): JsonHandler {
   const node: JsonHandler = { value: (v) => assembler.addNode(v) };
+  const nodeBytes = new NodeBytesReader(assembler);
   return {
     key(name) {
       switch (name) {
         case 'nodes':
-          return { item: () => node };
+          return {
+            item: () => node,
+            elements: (buf, start, end, read) => nodeBytes.read(buf, start, end, read),
+            batch: (nodes) => {
+              for (let i = 0; i < nodes.length; i++) assembler.addNode(nodes[i]);
+            },
+          };
         case 'samples':
           return { number: (n) => assembler.addSample(n) };
         case 'timeDeltas':

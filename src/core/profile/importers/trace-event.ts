@@ -162,7 +162,11 @@ function rebuilt(shape: Shape | undefined, set: (v: unknown) => void): JsonHandl
     array ??= [];
     return element;
   };
-  if (shape === 'list') return { item, key, scalar: set, end: () => set(object ?? array ?? []) };
+  const batch = (values: unknown[]) => {
+    array ??= [];
+    for (let i = 0; i < values.length; i++) array.push(values[i]);
+  };
+  if (shape === 'list') return { item, batch, key, scalar: set, end: () => set(object ?? array ?? []) };
   return { key, item, scalar: set, end: () => set(array ?? object ?? {}) };
 }
 

@@ -16,6 +16,17 @@ import { ProfileImportError } from '../errors';
  * - `cells` (with `number`): the array may hold any values; those that are not numbers
  *   (null, strings, booleans, objects, arrays) are skipped and delivered as NaN, so tables of
  *   mixed rows still take the fast path.
+ * - `elements` (with `item`): the value must be an array; the handler reads its elements
+ *   itself, from the bytes: called with the buffer, the position of an element's first byte
+ *   and the end of the buffer, it reads as many whole elements (and the commas between them)
+ *   as it can and sets `read` to the position just after the last one and their count. It
+ *   reads none (count 0) of an element that is not complete in the buffer or not in a form it
+ *   knows; that one goes through `batch` or `item`, and the next through `elements` again.
+ * - `batch` (with `item`): the value must be an array; runs of its elements that are complete in
+ *   the buffer are materialized together (one `JSON.parse` for up to a chunk of elements,
+ *   instead of one per element) and passed with the index of the first. An element split
+ *   across chunks, or a run `JSON.parse` rejects (so that the error names the element), goes
+ *   through `item` instead.
  * - `end`: called when the object or array handled by `key`/`item`/`number` closes.
  * A handler with none of `value`/`key`/`item`/`number` skips the value.
  * `key` and `item` may both be set when either form is accepted (trace files are an array
@@ -27,8 +38,16 @@ export interface JsonHandler {
   item?(index: number): JsonHandler | undefined;
   number?(n: number): void;
   cells?: boolean;
+  elements?(buf: Uint8Array, start: number, end: number, read: ElementsRead): void;
+  batch?(values: unknown[], first: number): void;
   scalar?(value: string | number | boolean | null): void;
   end?(): void;
+}
+
+/** Set by JsonHandler.elements: where its elements end, and how many there were. */
+export interface ElementsRead {
+  pos: number;
+  count: number;
 }
 
 /** Where errors are reported: the file and format named in ProfileImportError. */
@@ -76,6 +95,8 @@ interface Container {
   key: string;
   /** Current element index (arrays). */
   index: number;
+  /** A batch of this array's elements failed to parse: the rest go one at a time. */
+  unbatched: boolean;
 }
 
 /** Returned by scanners when the token may continue in the next chunk. */
@@ -101,6 +122,7 @@ export class JsonStreamReader {
   private retryAt = 0;
   /** `buf` is the caller's recycled chunk, not the reader's own copy. */
   private borrowed = false;
+  private readonly elementsRead: ElementsRead = { pos: 0, count: 0 };
 
   constructor(
     private readonly root: JsonHandler,
@@ -246,6 +268,25 @@ export class JsonStreamReader {
             pos = this.close(pos + 1);
             continue;
           }
+          if (top.kind === ARRAY && top.member === undefined && top.handler.elements) {
+            const read = this.elementsRead;
+            read.pos = pos;
+            read.count = 0;
+            top.handler.elements(buf, pos, len, read);
+            if (read.count > 0) {
+              top.index += read.count - 1;
+              top.state = COMMA_OR_END;
+              pos = read.pos;
+              continue;
+            }
+          }
+          if (top.kind === ARRAY && top.member === undefined && top.handler.batch && !top.unbatched) {
+            const next = this.readBatch(top, pos);
+            if (next !== INCOMPLETE) {
+              pos = next;
+              continue;
+            }
+          }
           // An element's handler is asked for once, even when its value spans chunks.
           let handler = top.member;
           if (handler === undefined) handler = top.member = top.handler.item ? (top.handler.item(top.index) ?? SKIP) : SKIP;
@@ -303,13 +344,13 @@ export class JsonStreamReader {
     }
     if (c === 0x7b /* { */) {
       if (!handler.key && (handler.item || handler.number)) this.typeError('an array', 'an object', pos);
-      this.stack.push({ kind: OBJECT, handler, state: FIRST_KEY_OR_END, member: undefined, key: '', index: 0 });
+      this.stack.push({ kind: OBJECT, handler, state: FIRST_KEY_OR_END, member: undefined, key: '', index: 0, unbatched: false });
       return pos + 1;
     }
     if (c === 0x5b /* [ */) {
       if (handler.key && !handler.item && !handler.number) this.typeError('an object', 'an array', pos);
       const kind = handler.number ? NUMBERS : ARRAY;
-      this.stack.push({ kind, handler, state: FIRST_VALUE_OR_END, member: undefined, key: '', index: 0 });
+      this.stack.push({ kind, handler, state: FIRST_VALUE_OR_END, member: undefined, key: '', index: 0, unbatched: false });
       return pos + 1;
     }
     const end = this.scanScalar(pos, eof);
@@ -322,6 +363,61 @@ export class JsonStreamReader {
       this.typeError(handler.key ? 'an object' : 'an array', describeScalar(c), pos);
     }
     return end;
+  }
+
+  /**
+   * The elements of `top` (an array with a `batch` handler) from `start`, an element's first
+   * byte, to the last one complete in the buffer, parsed at once and handed over. Returns the
+   * position after the last of them (a ',' or the array's ']'), or INCOMPLETE when not even
+   * one element is complete or the run does not parse: the caller reads the next element alone.
+   */
+  private readBatch(top: Container, start: number): number {
+    const buf = this.buf;
+    const len = buf.length;
+    let depth = 0;
+    let last = -1;
+    let count = 0;
+    for (let i = start; i < len; i++) {
+      const b = buf[i];
+      if (b === 0x22) {
+        i++;
+        while (i < len) {
+          const s = buf[i];
+          if (s === 0x22) break;
+          i += s === 0x5c ? 2 : 1;
+        }
+      } else if (b === 0x7b || b === 0x5b) {
+        depth++;
+      } else if (b === 0x7d || b === 0x5d) {
+        if (depth === 0) {
+          // The array's end (or a stray '}', which the caller then reports).
+          last = i;
+          count++;
+          break;
+        }
+        depth--;
+      } else if (b === 0x2c && depth === 0) {
+        last = i;
+        count++;
+      }
+    }
+    if (count === 0) return INCOMPLETE;
+    let values: unknown[];
+    try {
+      values = JSON.parse(`[${utf8(buf, start, last)}]`) as unknown[];
+    } catch {
+      top.unbatched = true;
+      return INCOMPLETE;
+    }
+    if (values.length !== count) {
+      top.unbatched = true;
+      return INCOMPLETE;
+    }
+    const first = top.index;
+    top.index += count - 1;
+    top.state = COMMA_OR_END;
+    top.handler.batch!(values, first);
+    return last;
   }
 
   /** Closes the innermost container; `pos` is just past its closing bracket. */
