@@ -1,13 +1,16 @@
 import type { ElementsRead } from '../json/stream';
 import { ByteInterner, mixWord } from '../text/interner';
-import { grownInt } from '../arrays';
+import { grownFloat, grownInt } from '../arrays';
 
 /** What NodeBytesReader hands over: one node's fields, its call frame already interned. */
 export interface NodeSink {
   /** The code (see CpuProfileAssembler.callFrameCode) of a call frame read by JSON.parse; -1 when it is not one. */
   callFrameCode(callFrame: unknown): number;
-  /** `children` and `ticks` (line, ticks pairs) hold `childCount` and `2·tickCount` values. */
-  addNodeParts(id: number, frameCode: number, hitCount: number, parent: number, children: Int32Array, childCount: number, ticks: Float64Array, tickCount: number): void;
+  /**
+   * `children[childStart…]` holds the node's `childCount` children, `ticks[tickStart…]` its
+   * `tickCount` (line, ticks) pairs.
+   */
+  addNodeParts(id: number, frameCode: number, hitCount: number, parent: number, children: Float64Array, childStart: number, childCount: number, ticks: Float64Array, tickStart: number, tickCount: number): void;
 }
 
 /**
@@ -28,7 +31,7 @@ export class NodeBytesReader {
   private readonly frames = new ByteInterner();
   /** Per interned call frame: its code. */
   private codes = new Int32Array(1024);
-  private children = new Int32Array(64);
+  private children = new Float64Array(64);
   private ticks = new Float64Array(64);
   /** The buffer being read, as a DataView and as a Buffer. */
   private view: DataView | undefined;
@@ -132,7 +135,7 @@ export class NodeBytesReader {
     if ((seen & 3) !== 3 || id !== id || code < 0) return -1;
     if ((seen & 4) !== 0 && hits !== hits) return -1;
     if ((seen & 8) !== 0 && parent !== parent) return -1;
-    this.sink.addNodeParts(id, code, hits > 0 ? hits : 0, parent, this.children, childCount, this.ticks, tickCount);
+    this.sink.addNodeParts(id, code, hits > 0 ? hits : 0, parent, this.children, 0, childCount, this.ticks, 0, tickCount);
     return p;
   }
 
@@ -171,7 +174,7 @@ export class NodeBytesReader {
     for (;;) {
       const child = this.readInt(buf, p, end);
       if (child !== child) return -1;
-      if (n === this.children.length) this.children = grownInt(this.children, n * 2);
+      if (n === this.children.length) this.children = grownFloat(this.children, n * 2);
       this.children[n++] = child;
       p = skipSpace(buf, this.intEnd, end);
       if (p >= end) return -1;
@@ -298,13 +301,23 @@ export class NodeBytesReader {
     return stop;
   }
 
-  /** The interned call frame of bytes [start, stop), or -1; their hash in this.hash. */
+  /**
+   * The interned call frame of bytes [start, stop), or -1; their hash in this.hash. The hash
+   * reads at most 24 words, spread over the bytes by their length alone (equal bytes, equal
+   * words), with the last word: the compare that follows reads them all anyway, and hashing
+   * every word took more time than the rest of the lookup.
+   */
   private find(start: number, stop: number): number {
     const view = this.view!;
-    let hash = stop - start;
-    let k = start;
-    for (; k + 4 <= stop; k += 4) hash = mixWord(hash, view.getInt32(k));
-    for (; k < stop; k++) hash = mixWord(hash, view.getUint8(k));
+    const length = stop - start;
+    let hash = length;
+    if (length < 4) {
+      for (let k = start; k < stop; k++) hash = mixWord(hash, view.getUint8(k));
+    } else {
+      const step = length <= 96 ? 4 : (Math.floor(length / 96) + 1) << 2;
+      for (let k = start; k + 4 <= stop; k += step) hash = mixWord(hash, view.getInt32(k, true));
+      hash = mixWord(hash, view.getInt32(stop - 4, true));
+    }
     this.hash = hash;
     return this.frames.findLong(view, start, stop, hash);
   }
@@ -334,3 +347,125 @@ const CHILDREN = bytesOf('children');
 const POSITION_TICKS = bytesOf('positionTicks');
 const LINE = bytesOf('line');
 const TICKS = bytesOf('ticks');
+
+/** What RecordedNodes replays into: a CpuProfileAssembler. */
+export interface NodeTarget extends NodeSink {
+  addNode(raw: unknown): void;
+}
+
+/**
+ * The call frames a NodeBytesReader shared by several profiles (a trace's threads) has read,
+ * each parsed once: a recorded node's frame code is an index here until replay turns it into
+ * the code of the assembler it goes to.
+ */
+export class CallFrameTable {
+  private readonly callFrames: unknown[] = [];
+  private readonly codes = new Map<NodeTarget, Int32Array>();
+
+  /** NodeSink.callFrameCode: the frame's index here. */
+  add(callFrame: unknown): number {
+    if (typeof callFrame !== 'object' || callFrame === null || Array.isArray(callFrame)) return -1;
+    this.callFrames.push(callFrame);
+    return this.callFrames.length - 1;
+  }
+
+  /** Per frame here, its code in `target` (-1: not interned there yet, see codeIn). */
+  codesIn(target: NodeTarget): Int32Array {
+    let codes = this.codes.get(target);
+    if (!codes || codes.length < this.callFrames.length) {
+      const more = new Int32Array(Math.max(this.callFrames.length, 1024)).fill(-1);
+      if (codes) more.set(codes);
+      this.codes.set(target, (codes = more));
+    }
+    return codes;
+  }
+
+  /** Interns frame `index` in `target`; `codes` is codesIn(target). */
+  codeIn(target: NodeTarget, codes: Int32Array, index: number): number {
+    return (codes[index] = target.callFrameCode(this.callFrames[index]));
+  }
+}
+
+/**
+ * A `nodes` array kept for later (trace events are read before they can be put in time
+ * order): nodes read from the bytes as typed-array records, any other element as the value
+ * JSON.parse gave, in their order. A few bytes a node instead of a node object graph, which
+ * on a large trace was most of the memory and of the collector's work.
+ */
+export class RecordedNodes {
+  count = 0;
+  private ids = new Float64Array(64);
+  /** Frame index in the table (≥ 0), or -1 - the index in `objects` of a parsed element. */
+  private codes = new Int32Array(64);
+  private hits = new Float64Array(64);
+  private parents = new Float64Array(64);
+  /** Per node, where its children and ticks end in `children` and `ticks`. */
+  private childEnds = new Int32Array(64);
+  private tickEnds = new Int32Array(64);
+  private children = new Float64Array(64);
+  private childCount = 0;
+  private ticks = new Float64Array(64);
+  private tickCount = 0;
+  private readonly objects: unknown[] = [];
+
+  constructor(private readonly table: CallFrameTable) {}
+
+  /** NodeSink.addNodeParts, with the frame index of the table as the code. */
+  add(id: number, code: number, hitCount: number, parent: number, children: Float64Array, childCount: number, ticks: Float64Array, tickCount: number): void {
+    const n = this.next();
+    this.ids[n] = id;
+    this.codes[n] = code;
+    this.hits[n] = hitCount;
+    this.parents[n] = parent;
+    if (this.childCount + childCount > this.children.length) this.children = grownFloat(this.children, Math.max(2 * this.children.length, this.childCount + childCount));
+    for (let i = 0; i < childCount; i++) this.children[this.childCount++] = children[i];
+    if (this.tickCount + 2 * tickCount > this.ticks.length) this.ticks = grownFloat(this.ticks, Math.max(2 * this.ticks.length, this.tickCount + 2 * tickCount));
+    for (let i = 0; i < 2 * tickCount; i++) this.ticks[this.tickCount++] = ticks[i];
+    this.childEnds[n] = this.childCount;
+    this.tickEnds[n] = this.tickCount;
+  }
+
+  /** An element in another form, as JSON.parse gave it. */
+  addObject(raw: unknown): void {
+    const n = this.next();
+    this.codes[n] = -1 - this.objects.length;
+    this.objects.push(raw);
+    this.childEnds[n] = this.childCount;
+    this.tickEnds[n] = this.tickCount;
+  }
+
+  /** Adds every node to `target`, in order. */
+  replayInto(target: NodeTarget): void {
+    const codes = this.table.codesIn(target);
+    let child = 0;
+    let tick = 0;
+    for (let n = 0; n < this.count; n++) {
+      const code = this.codes[n];
+      const childEnd = this.childEnds[n];
+      const tickEnd = this.tickEnds[n];
+      if (code < 0) {
+        target.addNode(this.objects[-1 - code]);
+      } else {
+        let frameCode = codes[code];
+        if (frameCode < 0) frameCode = this.table.codeIn(target, codes, code);
+        target.addNodeParts(this.ids[n], frameCode, this.hits[n], this.parents[n], this.children, child, childEnd - child, this.ticks, tick, (tickEnd - tick) / 2);
+      }
+      child = childEnd;
+      tick = tickEnd;
+    }
+  }
+
+  private next(): number {
+    const n = this.count++;
+    if (n === this.ids.length) {
+      const size = n * 2;
+      this.ids = grownFloat(this.ids, size);
+      this.codes = grownInt(this.codes, size);
+      this.hits = grownFloat(this.hits, size);
+      this.parents = grownFloat(this.parents, size);
+      this.childEnds = grownInt(this.childEnds, size);
+      this.tickEnds = grownInt(this.tickEnds, size);
+    }
+    return n;
+  }
+}

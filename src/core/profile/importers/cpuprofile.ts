@@ -4,7 +4,7 @@ import type { ProfileInput } from '../input';
 import { readWholeJson, streamJson } from '../json/read';
 import type { JsonHandler } from '../json/stream';
 import type { Profile, ProfileSet } from '../model';
-import { NodeBytesReader } from './cpuprofile-nodes';
+import { NodeBytesReader, RecordedNodes } from './cpuprofile-nodes';
 import type { Importer } from './importer';
 
 const FORMAT = 'cpuprofile';
@@ -138,23 +138,23 @@ export class CpuProfileAssembler {
 
   /**
    * A node read by NodeBytesReader, its members checked there: `parent` NaN when absent;
-   * `children` and `ticks` (line, ticks pairs) are the reader's scratch arrays.
+   * its children and (line, ticks) pairs at the given offsets of the reader's arrays.
    */
-  addNodeParts(id: number, frameCode: number, hitCount: number, parent: number, children: Int32Array, childCount: number, ticks: Float64Array, tickCount: number): void {
+  addNodeParts(id: number, frameCode: number, hitCount: number, parent: number, children: Float64Array, childStart: number, childCount: number, ticks: Float64Array, tickStart: number, tickCount: number): void {
     const index = this.ids.length;
     this.ids.push(id);
     this.frameOf.push(frameCode >> 1);
     this.rootLike.push(frameCode & 1);
     this.hitCounts.push(hitCount);
     this.parentIds.push(parent);
-    for (let i = 0; i < childCount; i++) {
+    for (let i = childStart; i < childStart + childCount; i++) {
       this.childLinks.push(children[i]);
       this.childLinks.push(id);
     }
-    for (let i = 0; i < tickCount; i++) {
+    for (let i = tickStart; i < tickStart + 2 * tickCount; i += 2) {
       this.ticks.push(index);
-      this.ticks.push(ticks[2 * i]);
-      this.ticks.push(ticks[2 * i + 1]);
+      this.ticks.push(ticks[i]);
+      this.ticks.push(ticks[i + 1]);
     }
   }
 
@@ -191,7 +191,9 @@ export class CpuProfileAssembler {
 
   /** A whole `.cpuprofile` object already parsed. */
   addProfileObject(doc: Record<string, unknown>): void {
-    if (doc.nodes !== undefined) {
+    if (doc.nodes instanceof RecordedNodes) {
+      doc.nodes.replayInto(this);
+    } else if (doc.nodes !== undefined) {
       if (!Array.isArray(doc.nodes)) this.fail('"nodes" is not an array');
       for (const node of doc.nodes) this.addNode(node);
     } else if (doc.head !== undefined) {

@@ -5,6 +5,7 @@ import type { Frame, Profile, ProfileSet } from '../model';
 import { readWholeJson, streamJson } from '../json/read';
 import type { JsonHandler } from '../json/stream';
 import { CpuProfileAssembler, type Origin } from './cpuprofile';
+import { CallFrameTable, NodeBytesReader, RecordedNodes, type NodeSink } from './cpuprofile-nodes';
 import type { Importer } from './importer';
 
 const FORMAT = 'trace-event';
@@ -84,7 +85,8 @@ class TraceCollector {
    */
   handler(): JsonHandler {
     const add = (v: unknown) => this.add(v);
-    const events: JsonHandler = { item: () => rebuilt(EVENT_SHAPE, add) };
+    const nodes = new NodeRecorder();
+    const events: JsonHandler = { item: () => rebuilt(EVENT_SHAPE, add, nodes) };
     return {
       item: events.item,
       key: (name) => {
@@ -121,10 +123,10 @@ class TraceCollector {
 }
 
 /** How the members of an event are read: `numbers` and `list` arrays take the fast paths. */
-type Shape = { readonly [key: string]: Shape } | 'numbers' | 'list';
+type Shape = { readonly [key: string]: Shape } | 'numbers' | 'list' | 'nodes';
 
 const EVENT_SHAPE: Shape = {
-  args: { data: { cpuProfile: { nodes: 'list', samples: 'numbers', timeDeltas: 'numbers' }, timeDeltas: 'numbers' } },
+  args: { data: { cpuProfile: { nodes: 'nodes', samples: 'numbers', timeDeltas: 'numbers' }, timeDeltas: 'numbers' } },
 };
 
 /** Sets a member as JSON.parse does (an own "__proto__" member, not the prototype). */
@@ -140,13 +142,14 @@ function put(object: Record<string, unknown>, key: string, value: unknown): void
  * importer's checks name the same element. (An empty `{}` where an array is expected reads
  * as `[]`, and the other way round: the reader cannot tell them apart by their members.)
  */
-function rebuilt(shape: Shape | undefined, set: (v: unknown) => void): JsonHandler {
+function rebuilt(shape: Shape | undefined, set: (v: unknown) => void, nodes: NodeRecorder): JsonHandler {
   if (shape === undefined) return { value: set, scalar: set };
+  if (shape === 'nodes') return nodes.handler(set);
   let array: unknown[] | undefined;
   let object: Record<string, unknown> | undefined;
   const key = (k: string): JsonHandler => {
     const o = (object ??= {});
-    return rebuilt(typeof shape === 'object' ? shape[k] : undefined, (v) => put(o, k, v));
+    return rebuilt(typeof shape === 'object' ? shape[k] : undefined, (v) => put(o, k, v), nodes);
   };
   if (shape === 'numbers') {
     return {
@@ -168,6 +171,54 @@ function rebuilt(shape: Shape | undefined, set: (v: unknown) => void): JsonHandl
   };
   if (shape === 'list') return { item, batch, key, scalar: set, end: () => set(object ?? array ?? []) };
   return { key, item, scalar: set, end: () => set(array ?? object ?? {}) };
+}
+
+/**
+ * The `nodes` of CPU profile events, read by one NodeBytesReader (call frames shared by all
+ * threads are parsed once) into RecordedNodes, an array's elements in other forms kept as
+ * JSON.parse gives them.
+ */
+class NodeRecorder implements NodeSink {
+  private readonly table = new CallFrameTable();
+  private readonly reader = new NodeBytesReader(this);
+  private target: RecordedNodes | undefined;
+
+  callFrameCode(callFrame: unknown): number {
+    return this.table.add(callFrame);
+  }
+
+  addNodeParts(id: number, code: number, hitCount: number, parent: number, children: Float64Array, _childStart: number, childCount: number, ticks: Float64Array, _tickStart: number, tickCount: number): void {
+    // The reader's arrays hold one node, from 0.
+    this.target!.add(id, code, hitCount, parent, children, childCount, ticks, tickCount);
+  }
+
+  /** For a `nodes` member: hands `set` a RecordedNodes, or what JSON.parse would give when it is not an array. */
+  handler(set: (v: unknown) => void): JsonHandler {
+    let recorded: RecordedNodes | undefined;
+    let object: Record<string, unknown> | undefined;
+    const start = () => (recorded ??= new RecordedNodes(this.table));
+    const element: JsonHandler = { value: (v) => start().addObject(v), scalar: (v) => start().addObject(v) };
+    return {
+      elements: (buf, from, end, read) => {
+        this.target = start();
+        this.reader.read(buf, from, end, read);
+      },
+      batch: (values) => {
+        const r = start();
+        for (let i = 0; i < values.length; i++) r.addObject(values[i]);
+      },
+      item: () => {
+        start();
+        return element;
+      },
+      key: (k) => {
+        const o = (object ??= {});
+        return rebuilt(undefined, (v) => put(o, k, v), this);
+      },
+      scalar: set,
+      end: () => set(object ?? recorded ?? []),
+    };
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -198,7 +249,9 @@ function chromeCpuProfiles(relevant: TraceEvent[], metadata: TraceEvent[], origi
     if (!target || !data) continue;
     const assembler = target.assembler;
     const cpu = isObject(data.cpuProfile) ? data.cpuProfile : undefined;
-    if (cpu && cpu.nodes !== undefined) {
+    if (cpu && cpu.nodes instanceof RecordedNodes) {
+      cpu.nodes.replayInto(assembler);
+    } else if (cpu && cpu.nodes !== undefined) {
       if (!Array.isArray(cpu.nodes)) throw new ProfileImportError('ProfileChunk has cpuProfile.nodes that is not an array', origin.file, FORMAT);
       for (const node of cpu.nodes) assembler.addNode(node);
     }
