@@ -5,12 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProfileImportError } from '../../../src/core/profile/errors';
 import { toSpeedscope } from '../../../src/core/profile/export/speedscope';
-import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/input';
+import { inputFromBytes } from '../../../src/core/profile/input';
 import { importCpuprofile } from '../../../src/core/profile/importers/cpuprofile';
 import { NodeBytesReader } from '../../../src/core/profile/importers/cpuprofile-nodes';
 import { detectImporter, importProfileBytes, importProfileFile } from '../../../src/core/profile/importers/index';
 import type { Profile, ProfileSet } from '../../../src/core/profile/model';
-import { assertClose, checkImport, FIXTURES, setSnapshot, recycled } from './support';
+import { assertClose, checkImport, chunkedInput, FIXTURES, setSnapshot } from './support';
 
 const DIR = path.join(FIXTURES, 'cpuprofile');
 const fixture = (name: string) => path.join(DIR, name);
@@ -44,24 +44,6 @@ function speedscopeVisibleWeight(p: Profile): number {
     if (f.name === '(idle)' || f.name === '(root)' || f.file === 'native dummy.js') hidden += p.nodeSelf[n];
   }
   return p.totalWeight - hidden;
-}
-
-/** The same bytes delivered in small chunks, as a large file would arrive from disk. */
-function chunkedInput(bytes: Uint8Array, chunkSize: number): ProfileInput {
-  return {
-    name: undefined,
-    head: bytes.subarray(0, 64 * 1024),
-    gzipped: false,
-    maxBytes: Number.MAX_SAFE_INTEGER,
-    bytes: async () => bytes,
-    text: async () => Buffer.from(bytes).toString('utf8'),
-    async *chunks() {
-      for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
-    },
-    recycledChunks(format: string, buffers: number) {
-      return recycled(this.chunks(format), buffers);
-    },
-  };
 }
 
 /** Everything a profile holds, for comparing two import paths exactly. */
@@ -252,7 +234,7 @@ describe('cpuprofile importer', () => {
     };
     const reader = new NodeBytesReader(sink);
     const elements = [...v8.map((n) => JSON.stringify(n)), ...other];
-    const read = { pos: 0, count: 0 };
+    const read = { index: 0, pos: 0, count: 0 };
     for (const element of elements) {
       const buf = Buffer.from(`${element},`, 'utf8');
       reader.read(buf, 0, buf.length, read);

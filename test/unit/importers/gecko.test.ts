@@ -10,7 +10,7 @@ import { inputFromBytes } from '../../../src/core/profile/input';
 import { streamJson } from '../../../src/core/profile/json/read';
 import { importProfileBytes } from '../../../src/core/profile/importers/index';
 import type { Profile } from '../../../src/core/profile/model';
-import { FIXTURES, assertClose, checkImport, foldedSnapshot } from './support';
+import { FIXTURES, assertClose, checkImport, chunkedInput, foldedSnapshot } from './support';
 
 const DIR = path.join(FIXTURES, 'gecko');
 const fixture = (name: string) => path.join(DIR, name);
@@ -282,6 +282,44 @@ describe('Firefox (Gecko) importer', () => {
     // Samples last until the next one: work 1 + 1 ms, main 1 ms; the null stack counts nothing.
     assert.equal(foldedSnapshot(p), '# T | unit=milliseconds | samples=3 | total=3 | stacks=2\nmain (app.js:1:2) 1\nmain (app.js:1:2);work (app.js:5:3) 2\n');
     assert.deepEqual([...(p.lineTotal.get(p.frames.findIndex((f) => f.name === 'main')) ?? [])], [[3, 3]]);
+  });
+
+  it('reads a raw string table from the bytes as JSON.parse does: repeats, escapes, quotes and backslashes, in any chunking', async () => {
+    // Each distinct string is decoded once; one that starts like another up to an escaped
+    // quote, or that has a backslash before its closing quote, must not be taken for it.
+    const strings = [
+      'main (app.js:1:1)',
+      'work (app.js:5:2)',
+      'main (app.js:1:1)',
+      'q"uote (app.js:7:1)',
+      'q',
+      'w\\ (a\\b.js:2:3)',
+      'back\\',
+      'back\\" (x.js:1:1)',
+      'é (ü.js:3:1)',
+      'native_frame',
+      'work (app.js:5:2)',
+      'q"uote (app.js:7:1)',
+    ];
+    const frames = strings.map((_, i) => `[${i},${i + 1}]`).join(',');
+    const stacks = strings.map((_, i) => `[${i === 0 ? 'null' : i - 1},${i}]`).join(',');
+    const samples = strings.map((_, i) => `[${i},${i}]`).join(',') + `,[0,${strings.length}]`;
+    const text = `{"meta":{"interval":1,"stackwalk":1},"threads":[{"name":"T",
+      "samples":{"schema":{"stack":0,"time":1},"data":[${samples}]},
+      "stackTable":{"schema":{"prefix":0,"frame":1},"data":[${stacks}]},
+      "frameTable":{"schema":{"location":0,"line":1},"data":[${frames}]},
+      "stringTable":${JSON.stringify(strings)}}]}`;
+    const doc = JSON.parse(text);
+    doc.threads = doc.threads.map((t: unknown) => JSON.stringify(t));
+    const whole = (await importProfileBytes(Buffer.from(JSON.stringify(doc)), 'whole.json')).profiles[0];
+    const expected = foldedSnapshot(whole);
+    const names = whole.frames.map((f) => f.name);
+    for (const name of ['q"uote', 'w\\', 'back\\"', 'é']) assert.ok(names.includes(name), `${name} in ${JSON.stringify(names)}`);
+    for (const size of [1, 2, 5, 17, 64, text.length]) {
+      const p = (await geckoImporter.import(chunkedInput(Buffer.from(text), size))).profiles[0];
+      assert.equal(foldedSnapshot(p), expected, `chunks of ${size}`);
+      assert.deepEqual(p.lineTotal, whole.lineTotal, `chunks of ${size}: lines`);
+    }
   });
 
   it('keeps every number a column holds: integers, the 32-bit extremes, fractions and beyond 32 bits', async () => {

@@ -73,6 +73,29 @@ describe('JsonStreamReader', () => {
     assert.deepEqual(numbersOf(enc('\uFEFF[7, 8]'), [5]), [7, 8], 'a byte-order mark is skipped');
   });
 
+  it('reads decimal fractions to the same double as JSON.parse, on the fast path and past it', () => {
+    // Random decimals of 1 to 18 digits (the fast path takes up to 15), halfway cases and
+    // the forms that must leave it: exponents, 16+ digits, negative zero.
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const numbers: string[] = ['0.1', '0.2', '0.3', '-0.0', '2.5', '0.979', '123456789.012345', '1234567890.12345', '0.000000000000001', '9007199254.7409919', '1.5e3', '-2.25E-2', '0.1234567890123456789'];
+    for (let i = 0; i < 4000; i++) {
+      const whole = Math.floor(random() * 10 ** Math.floor(random() * 9));
+      const digits = 1 + Math.floor(random() * 12);
+      const fraction = String(Math.floor(random() * 10 ** digits)).padStart(digits, '0');
+      numbers.push(`${random() < 0.3 ? '-' : ''}${whole}.${fraction}`);
+    }
+    const text = `[${numbers.join(',')}]`;
+    const expected = JSON.parse(text) as number[];
+    for (const sizes of [[1], [5], [4096]]) {
+      const got = numbersOf(enc(text), sizes);
+      assert.equal(got.length, expected.length);
+      for (let i = 0; i < got.length; i++) assert.ok(Object.is(got[i], expected[i]), `chunks ${sizes}: ${numbers[i]} read as ${got[i]}, JSON.parse gives ${expected[i]}`);
+    }
+    assert.match(errorOf(() => numbersOf(enc('[1.]'), [100])).message, /invalid number "1\."/);
+    assert.match(errorOf(() => numbersOf(enc('[01.5]'), [100])).message, /invalid number "01\.5"/);
+  });
+
   it('reads mixed cells as numbers and NaN, and scalars without JSON.parse, in any chunking', () => {
     const text = '[[1, null, "a,]\\"b", {"x": [1, [2]]}, true, -2.5, [], false], [], ["\\u00e9", 3]]';
     const expected = JSON.parse(text).map((row: unknown[]) => row.map((v) => (typeof v === 'number' ? v : NaN)));

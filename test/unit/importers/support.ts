@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toSpeedscope } from '../../../src/core/profile/export/speedscope';
 import { importProfileBytes, importProfileFile } from '../../../src/core/profile/importers/index';
+import type { ProfileInput } from '../../../src/core/profile/input';
 import type { Profile, ProfileSet } from '../../../src/core/profile/model';
 
 export const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'profiles');
@@ -119,4 +120,22 @@ export async function* recycled(chunks: AsyncIterable<Uint8Array>, buffers: numb
     ring[slot].set(chunk);
     yield ring[slot].subarray(0, chunk.length);
   }
+}
+
+/** The same bytes delivered in small chunks, as a large file would arrive from disk. */
+export function chunkedInput(bytes: Uint8Array, chunkSize: number): ProfileInput {
+  return {
+    name: undefined,
+    head: bytes.subarray(0, 64 * 1024),
+    gzipped: false,
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    bytes: async () => bytes,
+    text: async () => Buffer.from(bytes).toString('utf8'),
+    async *chunks() {
+      for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
+    },
+    recycledChunks(format: string, buffers: number) {
+      return recycled(this.chunks(format), buffers);
+    },
+  };
 }

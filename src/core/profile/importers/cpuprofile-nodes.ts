@@ -1,5 +1,5 @@
 import type { ElementsRead } from '../json/stream';
-import { ByteInterner, mixWord } from '../text/interner';
+import { ByteInterner, sampledHash } from '../text/interner';
 import { grownFloat, grownInt } from '../arrays';
 
 /** What NodeBytesReader hands over: one node's fields, its call frame already interned. */
@@ -301,23 +301,10 @@ export class NodeBytesReader {
     return stop;
   }
 
-  /**
-   * The interned call frame of bytes [start, stop), or -1; their hash in this.hash. The hash
-   * reads at most 24 words, spread over the bytes by their length alone (equal bytes, equal
-   * words), with the last word: the compare that follows reads them all anyway, and hashing
-   * every word took more time than the rest of the lookup.
-   */
+  /** The interned call frame of bytes [start, stop), or -1; their hash in this.hash. */
   private find(start: number, stop: number): number {
     const view = this.view!;
-    const length = stop - start;
-    let hash = length;
-    if (length < 4) {
-      for (let k = start; k < stop; k++) hash = mixWord(hash, view.getUint8(k));
-    } else {
-      const step = length <= 96 ? 4 : (Math.floor(length / 96) + 1) << 2;
-      for (let k = start; k + 4 <= stop; k += step) hash = mixWord(hash, view.getInt32(k, true));
-      hash = mixWord(hash, view.getInt32(stop - 4, true));
-    }
+    const hash = sampledHash(view, start, stop);
     this.hash = hash;
     return this.frames.findLong(view, start, stop, hash);
   }

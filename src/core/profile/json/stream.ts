@@ -44,8 +44,9 @@ export interface JsonHandler {
   end?(): void;
 }
 
-/** Set by JsonHandler.elements: where its elements end, and how many there were. */
+/** For JsonHandler.elements: the index of the first element (set by the reader); where the elements read end, and how many there were (set by the handler). */
 export interface ElementsRead {
+  index: number;
   pos: number;
   count: number;
 }
@@ -114,6 +115,8 @@ export class JsonStreamReader {
   /** Absolute byte offset of buf[0] in the document. */
   private base = 0;
   private readonly stack: Container[] = [];
+  /** Containers closed, for open() to reuse. */
+  private readonly closed: Container[] = [];
   private rootState: 'value' | 'done' = 'value';
   /** Chunks received while waiting for an incomplete token to be completed. */
   private pending: Uint8Array[] = [];
@@ -122,7 +125,7 @@ export class JsonStreamReader {
   private retryAt = 0;
   /** `buf` is the caller's recycled chunk, not the reader's own copy. */
   private borrowed = false;
-  private readonly elementsRead: ElementsRead = { pos: 0, count: 0 };
+  private readonly elementsRead: ElementsRead = { index: 0, pos: 0, count: 0 };
 
   constructor(
     private readonly root: JsonHandler,
@@ -270,6 +273,7 @@ export class JsonStreamReader {
           }
           if (top.kind === ARRAY && top.member === undefined && top.handler.elements) {
             const read = this.elementsRead;
+            read.index = top.index;
             read.pos = pos;
             read.count = 0;
             top.handler.elements(buf, pos, len, read);
@@ -344,13 +348,13 @@ export class JsonStreamReader {
     }
     if (c === 0x7b /* { */) {
       if (!handler.key && (handler.item || handler.number)) this.typeError('an array', 'an object', pos);
-      this.stack.push({ kind: OBJECT, handler, state: FIRST_KEY_OR_END, member: undefined, key: '', index: 0, unbatched: false });
+      this.open(OBJECT, handler, FIRST_KEY_OR_END);
       return pos + 1;
     }
     if (c === 0x5b /* [ */) {
       if (handler.key && !handler.item && !handler.number) this.typeError('an object', 'an array', pos);
       const kind = handler.number ? NUMBERS : ARRAY;
-      this.stack.push({ kind, handler, state: FIRST_VALUE_OR_END, member: undefined, key: '', index: 0, unbatched: false });
+      this.open(kind, handler, FIRST_VALUE_OR_END);
       return pos + 1;
     }
     const end = this.scanScalar(pos, eof);
@@ -420,10 +424,33 @@ export class JsonStreamReader {
     return last;
   }
 
+  /**
+   * Pushes a container, reusing one closed before: tables of rows (Gecko's) open millions of
+   * small arrays, and an object for each was most of the import's garbage.
+   */
+  private open(kind: number, handler: JsonHandler, state: number): void {
+    const c = this.closed.pop();
+    if (c) {
+      c.kind = kind;
+      c.handler = handler;
+      c.state = state;
+      c.member = undefined;
+      c.key = '';
+      c.index = 0;
+      c.unbatched = false;
+      this.stack.push(c);
+    } else {
+      this.stack.push({ kind, handler, state, member: undefined, key: '', index: 0, unbatched: false });
+    }
+  }
+
   /** Closes the innermost container; `pos` is just past its closing bracket. */
   private close(pos: number): number {
     const top = this.stack.pop()!;
     top.handler.end?.();
+    top.handler = SKIP;
+    top.member = undefined;
+    this.closed.push(top);
     return pos;
   }
 
@@ -503,6 +530,26 @@ export class JsonStreamReader {
       pos++;
     }
     if (pos >= len && !eof) return INCOMPLETE;
+    if (pos < len && c === 0x2e /* . */ && digits > 0 && digits <= 15 && !(digits > 1 && buf[start + (negative ? 1 : 0)] === 0x30)) {
+      // A decimal fraction (sample times in ms): with at most 15 digits in all, the digits
+      // make an integer below 2^53 and the power of ten is exact, so one division rounds
+      // correctly, giving what Number() gives (Clinger's fast path), without a string.
+      let i = pos + 1;
+      while (i < len) {
+        const d = buf[i] - 0x30;
+        if (d < 0 || d > 9) break;
+        value = value * 10 + d;
+        i++;
+      }
+      const fraction = i - pos - 1;
+      if (i >= len && !eof) return INCOMPLETE;
+      const next = i < len ? buf[i] : 0;
+      if (fraction > 0 && digits + fraction <= 15 && next !== 0x65 && next !== 0x45) {
+        const v = value / POWERS_OF_TEN[fraction];
+        onNumber(negative ? -v : v);
+        return i;
+      }
+    }
     if (pos < len && (c === 0x2e || c === 0x65 || c === 0x45) /* . e E */) {
       const end = this.scanScalar(start, eof);
       if (end === INCOMPLETE) return INCOMPLETE;
@@ -653,6 +700,7 @@ export class JsonStreamReader {
 }
 
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
 const NULL = [0x6e, 0x75, 0x6c, 0x6c];

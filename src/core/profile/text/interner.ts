@@ -20,6 +20,24 @@ export function mixWord(hash: number, word: number): number {
   return h ^ (h >>> 15);
 }
 
+/**
+ * A hash of bytes [start, stop) of `view` for ByteInterner.findLong, from at most 24 words
+ * spread over them by their length alone (equal bytes, equal words), and the last word: the
+ * compare that follows a hit reads every byte anyway, and hashing every word of call frames
+ * took more time than the rest of their lookup.
+ */
+export function sampledHash(view: DataView, start: number, stop: number): number {
+  const length = stop - start;
+  let hash = length;
+  if (length < 4) {
+    for (let k = start; k < stop; k++) hash = mixWord(hash, view.getUint8(k));
+    return hash;
+  }
+  const step = length <= 96 ? 4 : (Math.floor(length / 96) + 1) << 2;
+  for (let k = start; k + 4 <= stop; k += step) hash = mixWord(hash, view.getInt32(k, true));
+  return mixWord(hash, view.getInt32(stop - 4, true));
+}
+
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
