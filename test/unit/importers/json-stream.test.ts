@@ -210,6 +210,42 @@ describe('JsonStreamReader', () => {
     }
   });
 
+  it('reads rows through `rows` as through `item`, in any chunking, errors included', () => {
+    const text = ' [ [1, 2.5, -3], [], [ "x,]", {"a": [1, "]"]}, null, 4 ] ,[5e2,true,-0.125],\n[6] ] ';
+    let asked = 0;
+    const read = (rows: boolean, sizes: number[]) => {
+      const out: (number | string)[] = [];
+      const row: JsonHandler = { cells: true, number: (n) => out.push(n), end: () => out.push('|') };
+      asked = 0;
+      streamParse(enc(text), sizes, { item: () => (asked++, row), ...(rows ? { rows: row } : {}) });
+      return out;
+    };
+    const expected = read(false, [1000]);
+    assert.equal(asked, 5);
+    read(true, [1000]);
+    assert.equal(asked, 0, 'whole rows in the buffer: no row through item');
+    assert.deepEqual(expected, [1, 2.5, -3, '|', '|', NaN, NaN, NaN, 4, '|', 500, NaN, -0.125, '|', 6, '|']);
+    for (const size of [1, 2, 3, 5, 9, 1000]) assert.deepEqual(read(true, [size]), expected, `chunks of ${size}`);
+    // A bad row is reported as without `rows`, with its place.
+    for (const bad of ['[[1,2],[3 4]]', '[[1,2],[01]]', '[[1],[2,]]', '[[1],[-]]']) {
+      const handler = (rows: boolean): JsonHandler => {
+        const row: JsonHandler = { number: () => {}, end: () => {} };
+        return { item: () => row, ...(rows ? { rows: row } : {}) };
+      };
+      for (const size of [2, 1000]) {
+        const a = errorOf(() => streamParse(enc(bad), [size], handler(true)));
+        const b = errorOf(() => streamParse(enc(bad), [size], handler(false)));
+        assert.equal(a.message, b.message, bad);
+        assert.equal(a.position, b.position, bad);
+      }
+    }
+    // An error the row handler throws is the handler's, and its row is not read twice.
+    let ends = 0;
+    const failing: JsonHandler = { number: () => {}, end: () => { if (++ends === 2) throw new Error('stop'); } };
+    assert.throws(() => streamParse(enc('[[1],[2],[3]]'), [1000], { item: () => failing, rows: failing }), /stop/);
+    assert.equal(ends, 2);
+  });
+
   it('names the element at fault when a batch does not parse, as without batches', () => {
     const text = '{"nodes": [{"id": 1}, {"id": 2}, {"id": 3,}, {"id": 4}]}';
     const handler = (batch: boolean): JsonHandler => ({

@@ -421,7 +421,7 @@ class StreamedTable {
             },
           };
         }
-        if (name === 'data') return { item: () => row };
+        if (name === 'data') return { item: () => row, rows: row };
         // Other members: scalars kept (`length`, `weightType`), arrays skipped.
         if (!this.wanted.has(name)) return { scalar: (v) => (this.scalars[name] = v) };
         const column = new Column();

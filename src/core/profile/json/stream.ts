@@ -22,6 +22,11 @@ import { ProfileImportError } from '../errors';
  *   as it can and sets `read` to the position just after the last one and their count. It
  *   reads none (count 0) of an element that is not complete in the buffer or not in a form it
  *   knows; that one goes through `batch` or `item`, and the next through `elements` again.
+ * - `rows` (with `item`): the value must be an array; its elements that are arrays and complete
+ *   in the buffer are read by the `rows` handler (`number`, `cells` and `end`, as if `item`
+ *   had returned it) in one loop, with no container for each: the tables of rows of Gecko
+ *   profiles. Other elements, and rows in a form the loop does not take (syntax errors
+ *   included, so they are reported as without it), go through `item`.
  * - `batch` (with `item`): the value must be an array; runs of its elements that are complete in
  *   the buffer are materialized together (one `JSON.parse` for up to a chunk of elements,
  *   instead of one per element) and passed with the index of the first. An element split
@@ -39,6 +44,7 @@ export interface JsonHandler {
   number?(n: number): void;
   cells?: boolean;
   elements?(buf: Uint8Array, start: number, end: number, read: ElementsRead): void;
+  rows?: JsonHandler;
   batch?(values: unknown[], first: number): void;
   scalar?(value: string | number | boolean | null): void;
   end?(): void;
@@ -125,6 +131,17 @@ export class JsonStreamReader {
   private retryAt = 0;
   /** `buf` is the caller's recycled chunk, not the reader's own copy. */
   private borrowed = false;
+  /** The cells of the row readRows is reading. */
+  private cells = new Float64Array(64);
+  private cellCount = 0;
+  private readonly pushCell = (n: number): void => {
+    if (this.cellCount === this.cells.length) {
+      const more = new Float64Array(this.cells.length * 2);
+      more.set(this.cells);
+      this.cells = more;
+    }
+    this.cells[this.cellCount++] = n;
+  };
   private readonly elementsRead: ElementsRead = { index: 0, pos: 0, count: 0 };
 
   constructor(
@@ -284,6 +301,13 @@ export class JsonStreamReader {
               continue;
             }
           }
+          if (c === 0x5b && top.kind === ARRAY && top.member === undefined && top.handler.rows) {
+            const next = this.readRows(top, pos);
+            if (next !== INCOMPLETE) {
+              pos = next;
+              continue;
+            }
+          }
           if (top.kind === ARRAY && top.member === undefined && top.handler.batch && !top.unbatched) {
             const next = this.readBatch(top, pos);
             if (next !== INCOMPLETE) {
@@ -367,6 +391,76 @@ export class JsonStreamReader {
       this.typeError(handler.key ? 'an object' : 'an array', describeScalar(c), pos);
     }
     return end;
+  }
+
+  /**
+   * Rows (arrays of numbers, or of any cells for a `cells` handler) of `top`, an array with a
+   * `rows` handler, from `start`, a row's '['. Each row is read whole into `cells` before its
+   * numbers are delivered, so a row cut by the end of the buffer, or one with anything the
+   * loop does not take, is left untouched to the generic path. Returns the position after the
+   * last row read (at ',' or ']'), or INCOMPLETE when there was none.
+   */
+  private readRows(top: Container, start: number): number {
+    const buf = this.buf;
+    const len = buf.length;
+    const handler = top.handler.rows!;
+    const onNumber = handler.number;
+    if (!onNumber) return INCOMPLETE;
+    const anyCells = handler.cells === true;
+    let pos = start;
+    let done = INCOMPLETE;
+    let count = 0;
+    while (pos < len && buf[pos] === 0x5b) {
+      let p = this.readRow(pos + 1, anyCells);
+      if (p === INCOMPLETE) break;
+      for (let k = 0; k < this.cellCount; k++) onNumber(this.cells[k]);
+      handler.end?.();
+      count++;
+      done = p;
+      while (p < len && isSpace(buf[p])) p++;
+      if (p >= len || buf[p] !== 0x2c) break;
+      p++;
+      while (p < len && isSpace(buf[p])) p++;
+      pos = p;
+    }
+    if (count === 0) return INCOMPLETE;
+    top.index += count - 1;
+    top.state = COMMA_OR_END;
+    return done;
+  }
+
+  /** One row's cells from `p` (just past its '[') into `cells`; the position after its ']', or INCOMPLETE. */
+  private readRow(p: number, anyCells: boolean): number {
+    const buf = this.buf;
+    const len = buf.length;
+    this.cellCount = 0;
+    try {
+      while (p < len && isSpace(buf[p])) p++;
+      if (p < len && buf[p] === 0x5d) return p + 1;
+      while (p < len) {
+        const c = buf[p];
+        if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+          p = this.readNumber(p, false, this.pushCell);
+          if (p === INCOMPLETE) return INCOMPLETE;
+        } else if (anyCells) {
+          const end = this.scanValue(p, false);
+          if (end === INCOMPLETE || end >= len) return INCOMPLETE;
+          this.pushCell(NaN);
+          p = end;
+        } else {
+          return INCOMPLETE;
+        }
+        while (p < len && isSpace(buf[p])) p++;
+        if (p >= len) return INCOMPLETE;
+        if (buf[p] === 0x5d) return p + 1;
+        if (buf[p] !== 0x2c) return INCOMPLETE;
+        p++;
+        while (p < len && isSpace(buf[p])) p++;
+      }
+    } catch {
+      // A row the generic path reports, with its place in the document.
+    }
+    return INCOMPLETE;
   }
 
   /**
