@@ -2,11 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ProfileImportError } from '../../../src/core/profile/errors';
-import { inputFromBytes, type ProfileInput } from '../../../src/core/profile/input';
+import { inputFromBytes } from '../../../src/core/profile/input';
 import { importTraceEvents } from '../../../src/core/profile/importers/trace-event';
 import { detectImporter, importProfileBytes, importProfileFile } from '../../../src/core/profile/importers/index';
 import type { Profile, ProfileSet } from '../../../src/core/profile/model';
-import { assertClose, checkImport, FIXTURES, setSnapshot, recycled } from './support';
+import { assertClose, checkImport, chunkedInput, FIXTURES, setSnapshot } from './support';
 
 const DIR = path.join(FIXTURES, 'trace-event');
 const fixture = (name: string) => path.join(DIR, name);
@@ -90,24 +90,6 @@ function mutations(bytes: Uint8Array, seed: number): { what: string; bytes: Uint
   return out;
 }
 
-/** The same bytes delivered in small chunks, as a large file would arrive from disk. */
-function chunked(bytes: Uint8Array, chunkSize: number): ProfileInput {
-  return {
-    name: undefined,
-    head: bytes.subarray(0, 64 * 1024),
-    gzipped: false,
-    maxBytes: Number.MAX_SAFE_INTEGER,
-    bytes: async () => bytes,
-    text: async () => Buffer.from(bytes).toString('utf8'),
-    async *chunks() {
-      for (let i = 0; i < bytes.length; i += chunkSize) yield bytes.subarray(i, i + chunkSize);
-    },
-    recycledChunks(format: string, buffers: number) {
-      return recycled(this.chunks(format), buffers);
-    },
-  };
-}
-
 const chromeReference = speedscopeReference(path.join(FIXTURES, 'cpuprofile', 'speedscope-reference', 'chrome.test.ts.snap'));
 const traceReference = speedscopeReference(path.join(DIR, 'speedscope-reference', 'trace-event.test.ts.snap'));
 
@@ -188,10 +170,10 @@ describe('trace-event importer', () => {
       try {
         parsed = dump(await importTraceEvents(inputFromBytes(bytes), { wholeJson: true }));
       } catch (e) {
-        await assert.rejects(importTraceEvents(chunked(bytes, 1021), {}), { message: (e as Error).message }, file);
+        await assert.rejects(importTraceEvents(chunkedInput(bytes, 1021), {}), { message: (e as Error).message }, file);
         continue;
       }
-      assert.equal(dump(await importTraceEvents(chunked(bytes, 1021), {})), parsed, file);
+      assert.equal(dump(await importTraceEvents(chunkedInput(bytes, 1021), {})), parsed, file);
     }
   });
 
@@ -234,7 +216,7 @@ describe('trace-event importer', () => {
     await assert.rejects(run('{"traceEvents": 5}'), /^ProfileImportError: invalid JSON: expected an array in \$\.traceEvents, found a number$/);
     await assert.rejects(run('{"other": []}'), /^ProfileImportError: no trace events: expected a JSON array of events or an object with a "traceEvents" array$/);
     await assert.rejects(
-      importTraceEvents(chunked(Buffer.from('{"traceEvents": 5}'), 4), {}),
+      importTraceEvents(chunkedInput(Buffer.from('{"traceEvents": 5}'), 4), {}),
       /^ProfileImportError: invalid JSON: expected an array in \$\.traceEvents, found a number$/,
     );
     await assert.rejects(run('[{"ph":"B","ts":0}, 7]'), /^ProfileImportError: trace event 1 is not an object$/);
@@ -261,7 +243,7 @@ describe('trace-event importer', () => {
       for (const m of mutations(bytes, seed++)) {
         const runs: [string, () => Promise<unknown>][] = [['', () => importProfileBytes(m.bytes, file)]];
         // the streaming path too, on the small fixtures (the large ones are slow to stream in tiny chunks)
-        if (bytes.length < 100_000) runs.push([' (streaming)', () => importTraceEvents(chunked(m.bytes, 97), {})]);
+        if (bytes.length < 100_000) runs.push([' (streaming)', () => importTraceEvents(chunkedInput(m.bytes, 97), {})]);
         for (const [how, run] of runs) {
           try {
             await run();

@@ -1,4 +1,4 @@
-import type { ElementsRead } from '../json/stream';
+import { containerEnd, skipSpace, type ElementsRead } from '../json/stream';
 import { ByteInterner, sampledHash } from '../text/interner';
 import { grownFloat, grownInt } from '../arrays';
 
@@ -39,6 +39,9 @@ export class NodeBytesReader {
   private viewOf: Uint8Array | undefined;
   /** The hash of the bytes of the last find. */
   private hash = 0;
+  /** The last key readKey read. */
+  private keyAt = 0;
+  private keyLength = 0;
   /** Where the last readInt stopped. */
   private intEnd = 0;
   /** The code of the last call frame read. */
@@ -81,60 +84,39 @@ export class NodeBytesReader {
     let childCount = 0;
     let tickCount = 0;
     for (;;) {
-      if (p >= end || buf[p] !== 0x22 /* " */) return -1;
-      const key = p + 1;
-      let q = key;
-      while (q < end && buf[q] !== 0x22 && buf[q] !== 0x5c) q++;
-      if (q >= end || buf[q] !== 0x22) return -1;
-      const keyLength = q - key;
-      p = skipSpace(buf, q + 1, end);
-      if (p >= end || buf[p] !== 0x3a /* : */) return -1;
-      p = skipSpace(buf, p + 1, end);
-      if (p >= end) return -1;
-      let bit: number;
-      if (isKey(buf, key, keyLength, ID)) {
-        bit = 1;
-        id = this.readInt(buf, p, end);
-        p = this.intEnd;
-      } else if (isKey(buf, key, keyLength, CALL_FRAME)) {
-        bit = 2;
+      p = this.readKey(buf, p, end);
+      if (p < 0) return -1;
+      const member = nodeMember(buf, this.keyAt, this.keyLength);
+      if (member === 0 || (seen & member) !== 0) return -1;
+      seen |= member;
+      if (member === CALL_FRAME) {
         p = this.readCallFrame(buf, p, end);
         code = this.code;
-      } else if (isKey(buf, key, keyLength, HIT_COUNT)) {
-        bit = 4;
-        hits = this.readInt(buf, p, end);
-        p = this.intEnd;
-      } else if (isKey(buf, key, keyLength, PARENT)) {
-        bit = 8;
-        parent = this.readInt(buf, p, end);
-        p = this.intEnd;
-      } else if (isKey(buf, key, keyLength, CHILDREN)) {
-        bit = 16;
+      } else if (member === CHILDREN) {
         p = this.readChildren(buf, p, end);
         childCount = this.intEnd;
-      } else if (isKey(buf, key, keyLength, POSITION_TICKS)) {
-        bit = 32;
+      } else if (member === POSITION_TICKS) {
         p = this.readTicks(buf, p, end);
         tickCount = this.intEnd;
       } else {
-        return -1;
+        const value = this.readInt(buf, p, end);
+        p = this.intEnd;
+        if (member === ID) id = value;
+        else if (member === HIT_COUNT) hits = value;
+        else parent = value;
       }
-      if (p < 0 || (seen & bit) !== 0) return -1;
-      seen |= bit;
-      p = skipSpace(buf, p, end);
-      if (p >= end) return -1;
-      if (buf[p] === 0x2c) {
-        p = skipSpace(buf, p + 1, end);
-        continue;
+      if (p < 0) return -1;
+      p = this.next(buf, p, end, 0x7d /* } */);
+      if (p === -1) return -1;
+      if (p < -1) {
+        p = -2 - p;
+        break;
       }
-      if (buf[p] !== 0x7d /* } */) return -1;
-      p++;
-      break;
     }
     // The members the assembler requires, in the types it accepts.
-    if ((seen & 3) !== 3 || id !== id || code < 0) return -1;
-    if ((seen & 4) !== 0 && hits !== hits) return -1;
-    if ((seen & 8) !== 0 && parent !== parent) return -1;
+    if ((seen & (ID | CALL_FRAME)) !== (ID | CALL_FRAME) || id !== id || code < 0) return -1;
+    if ((seen & HIT_COUNT) !== 0 && hits !== hits) return -1;
+    if ((seen & PARENT) !== 0 && parent !== parent) return -1;
     this.sink.addNodeParts(id, code, hits > 0 ? hits : 0, parent, this.children, 0, childCount, this.ticks, 0, tickCount);
     return p;
   }
@@ -176,15 +158,12 @@ export class NodeBytesReader {
       if (child !== child) return -1;
       if (n === this.children.length) this.children = grownFloat(this.children, n * 2);
       this.children[n++] = child;
-      p = skipSpace(buf, this.intEnd, end);
-      if (p >= end) return -1;
-      if (buf[p] === 0x2c) {
-        p = skipSpace(buf, p + 1, end);
-        continue;
+      p = this.next(buf, this.intEnd, end, 0x5d /* ] */);
+      if (p === -1) return -1;
+      if (p < -1) {
+        this.intEnd = n;
+        return -2 - p;
       }
-      if (buf[p] !== 0x5d) return -1;
-      this.intEnd = n;
-      return p + 1;
     }
   }
 
@@ -203,28 +182,19 @@ export class NodeBytesReader {
       let line = NaN;
       let ticks = NaN;
       for (;;) {
-        if (p >= end || buf[p] !== 0x22) return -1;
-        const key = p + 1;
-        let q = key;
-        while (q < end && buf[q] !== 0x22 && buf[q] !== 0x5c) q++;
-        if (q >= end || buf[q] !== 0x22) return -1;
-        p = skipSpace(buf, q + 1, end);
-        if (p >= end || buf[p] !== 0x3a) return -1;
-        p = skipSpace(buf, p + 1, end);
+        p = this.readKey(buf, p, end);
+        if (p < 0) return -1;
         const value = this.readInt(buf, p, end);
         if (value !== value) return -1;
-        if (isKey(buf, key, q - key, LINE) && line !== line) line = value;
-        else if (isKey(buf, key, q - key, TICKS) && ticks !== ticks) ticks = value;
+        if (isKey(buf, this.keyAt, this.keyLength, LINE) && line !== line) line = value;
+        else if (isKey(buf, this.keyAt, this.keyLength, TICKS) && ticks !== ticks) ticks = value;
         else return -1;
-        p = skipSpace(buf, this.intEnd, end);
-        if (p >= end) return -1;
-        if (buf[p] === 0x2c) {
-          p = skipSpace(buf, p + 1, end);
-          continue;
+        p = this.next(buf, this.intEnd, end, 0x7d);
+        if (p === -1) return -1;
+        if (p < -1) {
+          p = -2 - p;
+          break;
         }
-        if (buf[p] !== 0x7d) return -1;
-        p++;
-        break;
       }
       if (line !== line || ticks !== ticks) return -1;
       if (2 * n + 2 > this.ticks.length) {
@@ -235,16 +205,39 @@ export class NodeBytesReader {
       this.ticks[2 * n] = line;
       this.ticks[2 * n + 1] = ticks;
       n++;
-      p = skipSpace(buf, p, end);
-      if (p >= end) return -1;
-      if (buf[p] === 0x2c) {
-        p = skipSpace(buf, p + 1, end);
-        continue;
+      p = this.next(buf, p, end, 0x5d);
+      if (p === -1) return -1;
+      if (p < -1) {
+        this.intEnd = n;
+        return -2 - p;
       }
-      if (buf[p] !== 0x5d) return -1;
-      this.intEnd = n;
-      return p + 1;
     }
+  }
+
+  /** A key at `p` (no escapes), its bytes at keyAt and keyLength; where its value starts, or -1. */
+  private readKey(buf: Uint8Array, p: number, end: number): number {
+    if (p >= end || buf[p] !== 0x22 /* " */) return -1;
+    const key = p + 1;
+    let q = key;
+    while (q < end && buf[q] !== 0x22 && buf[q] !== 0x5c) q++;
+    if (q >= end || buf[q] !== 0x22) return -1;
+    this.keyAt = key;
+    this.keyLength = q - key;
+    p = skipSpace(buf, q + 1, end);
+    if (p >= end || buf[p] !== 0x3a /* : */) return -1;
+    p = skipSpace(buf, p + 1, end);
+    return p < end ? p : -1;
+  }
+
+  /**
+   * After a member or element ending at `p`: the position of the next one, past a ',';
+   * -2 - the position past `close` when it comes instead; -1 for anything else.
+   */
+  private next(buf: Uint8Array, p: number, end: number, close: number): number {
+    p = skipSpace(buf, p, end);
+    if (p >= end) return -1;
+    if (buf[p] === 0x2c /* , */) return skipSpace(buf, p + 1, end);
+    return buf[p] === close ? -3 - p : -1;
   }
 
   /**
@@ -264,25 +257,8 @@ export class NodeBytesReader {
         return close + 1;
       }
     }
-    let depth = 0;
-    let i = p;
-    for (; i < end; i++) {
-      const b = buf[i];
-      if (b === 0x22) {
-        i++;
-        while (i < end) {
-          const s = buf[i];
-          if (s === 0x22) break;
-          i += s === 0x5c ? 2 : 1;
-        }
-      } else if (b === 0x7b || b === 0x5b) {
-        depth++;
-      } else if (b === 0x7d || b === 0x5d) {
-        if (--depth === 0) break;
-      }
-    }
-    if (i >= end) return -1;
-    const stop = i + 1;
+    const stop = containerEnd(buf, p, end);
+    if (stop < 0) return -1;
     let known = this.find(p, stop);
     if (known < 0) {
       let callFrame: unknown;
@@ -310,15 +286,6 @@ export class NodeBytesReader {
   }
 }
 
-function skipSpace(buf: Uint8Array, p: number, end: number): number {
-  while (p < end) {
-    const c = buf[p];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    p++;
-  }
-  return p;
-}
-
 function isKey(buf: Uint8Array, at: number, length: number, key: Uint8Array): boolean {
   if (length !== key.length) return false;
   for (let i = 0; i < length; i++) if (buf[at + i] !== key[i]) return false;
@@ -326,14 +293,29 @@ function isKey(buf: Uint8Array, at: number, length: number, key: Uint8Array): bo
 }
 
 const bytesOf = (s: string) => new TextEncoder().encode(s);
-const ID = bytesOf('id');
-const CALL_FRAME = bytesOf('callFrame');
-const HIT_COUNT = bytesOf('hitCount');
-const PARENT = bytesOf('parent');
-const CHILDREN = bytesOf('children');
-const POSITION_TICKS = bytesOf('positionTicks');
+// A node's members, as bits of the set seen.
+const ID = 1;
+const CALL_FRAME = 2;
+const HIT_COUNT = 4;
+const PARENT = 8;
+const CHILDREN = 16;
+const POSITION_TICKS = 32;
+const NODE_MEMBERS: [Uint8Array, number][] = [
+  [bytesOf('id'), ID],
+  [bytesOf('callFrame'), CALL_FRAME],
+  [bytesOf('hitCount'), HIT_COUNT],
+  [bytesOf('parent'), PARENT],
+  [bytesOf('children'), CHILDREN],
+  [bytesOf('positionTicks'), POSITION_TICKS],
+];
 const LINE = bytesOf('line');
 const TICKS = bytesOf('ticks');
+
+/** The member bit of the key at `at`, 0 for a key that is not one of a node's. */
+function nodeMember(buf: Uint8Array, at: number, length: number): number {
+  for (const [key, bit] of NODE_MEMBERS) if (isKey(buf, at, length, key)) return bit;
+  return 0;
+}
 
 /** What RecordedNodes replays into: a CpuProfileAssembler. */
 export interface NodeTarget extends NodeSink {

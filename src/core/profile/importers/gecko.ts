@@ -5,7 +5,7 @@ import type { ProfileInput } from '../input';
 import type { Frame, Profile, WeightUnit } from '../model';
 import type { Importer } from './importer';
 import { streamJson } from '../json/read';
-import type { ElementsRead, JsonHandler } from '../json/stream';
+import { skipSpace, type ElementsRead, type JsonHandler } from '../json/stream';
 import { ByteInterner, sampledHash } from '../text/interner';
 import { parseJson } from './speedscope';
 
@@ -799,15 +799,6 @@ function sampleClock(samples: Table, fail: (m: string) => never): (i: number) =>
     }
     return t;
   };
-}
-
-function skipSpace(buf: Uint8Array, p: number, end: number): number {
-  while (p < end) {
-    const c = buf[p];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    p++;
-  }
-  return p;
 }
 
 /**

@@ -478,12 +478,7 @@ export class JsonStreamReader {
     for (let i = start; i < len; i++) {
       const b = buf[i];
       if (b === 0x22) {
-        i++;
-        while (i < len) {
-          const s = buf[i];
-          if (s === 0x22) break;
-          i += s === 0x5c ? 2 : 1;
-        }
+        i = stringEnd(buf, i + 1, len);
       } else if (b === 0x7b || b === 0x5b) {
         depth++;
       } else if (b === 0x7d || b === 0x5d) {
@@ -728,29 +723,11 @@ export class JsonStreamReader {
   /** End of the complete value starting at `pos` (containers matched by depth), or INCOMPLETE. */
   private scanValue(pos: number, eof: boolean): number {
     const buf = this.buf;
-    const len = buf.length;
     const c = buf[pos];
     if (c !== 0x7b && c !== 0x5b) return this.scanScalar(pos, eof);
-    let depth = 0;
-    let i = pos;
-    while (i < len) {
-      const b = buf[i];
-      if (b === 0x22) {
-        i++;
-        while (i < len) {
-          const s = buf[i];
-          if (s === 0x22) break;
-          i += s === 0x5c ? 2 : 1;
-        }
-        if (i >= len) break;
-      } else if (b === 0x7b || b === 0x5b) {
-        depth++;
-      } else if (b === 0x7d || b === 0x5d) {
-        if (--depth === 0) return i + 1;
-      }
-      i++;
-    }
-    if (eof) this.fail(true, `expected the end of ${c === 0x7b ? 'an object' : 'an array'}${this.pathSuffix()}`, this.base + len);
+    const end = containerEnd(buf, pos, buf.length);
+    if (end >= 0) return end;
+    if (eof) this.fail(true, `expected the end of ${c === 0x7b ? 'an object' : 'an array'}${this.pathSuffix()}`, this.base + buf.length);
     return INCOMPLETE;
   }
 
@@ -798,6 +775,37 @@ const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e1
 const TRUE = [0x74, 0x72, 0x75, 0x65];
 const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
 const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+
+/** The index of the quote that closes a string whose content starts at `i`, or ≥ `end` when it does not close before `end`. */
+export function stringEnd(buf: Uint8Array, i: number, end: number): number {
+  while (i < end) {
+    const c = buf[i];
+    if (c === 0x22) return i;
+    i += c === 0x5c ? 2 : 1;
+  }
+  return i;
+}
+
+/**
+ * The position after the object or array that starts at `pos` (brackets matched by depth,
+ * strings stepped over; not validated), or -1 when it does not end before `end`.
+ */
+export function containerEnd(buf: Uint8Array, pos: number, end: number): number {
+  let depth = 0;
+  for (let i = pos; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x22) i = stringEnd(buf, i + 1, end);
+    else if (b === 0x7b || b === 0x5b) depth++;
+    else if ((b === 0x7d || b === 0x5d) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** The first position from `p` that is not JSON whitespace (or `end`). */
+export function skipSpace(buf: Uint8Array, p: number, end: number): number {
+  while (p < end && isSpace(buf[p])) p++;
+  return p;
+}
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
