@@ -142,6 +142,8 @@ export class JsonStreamReader {
     }
     this.cells[this.cellCount++] = n;
   };
+  /** The two buffers joinBuffer uses in turn. */
+  private readonly joins: (Uint8Array | undefined)[] = [undefined, undefined];
   private readonly elementsRead: ElementsRead = { index: 0, pos: 0, count: 0 };
 
   constructor(
@@ -211,7 +213,7 @@ export class JsonStreamReader {
       // A chunk that waited in `pending` is a copy already; one absorbed at once is the caller's.
       this.borrowed = this.options.recycled === true;
     } else {
-      const joined = new Uint8Array(rest + this.pendingBytes);
+      const joined = this.joinBuffer(rest + this.pendingBytes);
       joined.set(this.buf.subarray(this.pos), 0);
       let offset = rest;
       for (const p of this.pending) {
@@ -226,6 +228,19 @@ export class JsonStreamReader {
     this.pending = [];
     this.pendingBytes = 0;
     this.retryAt = 0;
+  }
+
+  /**
+   * Room for the unread tail and the chunks after it. Up to JOIN_REUSE bytes, one of two
+   * buffers used in turn (the tail being copied lives in the other): a token across nearly
+   * every chunk boundary made a fresh megabyte per chunk, whose garbage raised the peak RSS.
+   */
+  private joinBuffer(size: number): Uint8Array {
+    if (size > JOIN_REUSE) return new Uint8Array(size);
+    const i = this.joins[0] !== undefined && this.joins[0].buffer === this.buf.buffer ? 1 : 0;
+    let b = this.joins[i];
+    if (b === undefined || b.length < size) b = this.joins[i] = new Uint8Array(Math.max(size, 2 * (b?.length ?? 0), 1 << 16));
+    return b.subarray(0, size);
   }
 
   /** Processes as much of the buffer as possible; stops at an incomplete token unless `eof`. */
@@ -770,6 +785,8 @@ export class JsonStreamReader {
   }
 }
 
+/** Joins of at most this many bytes reuse joinBuffer's two buffers. */
+const JOIN_REUSE = 8 * 1024 * 1024;
 const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const TRUE = [0x74, 0x72, 0x75, 0x65];
