@@ -233,6 +233,25 @@ describe('trace-event importer', () => {
       run('{"traceEvents":[],"samples":[{"pid":1,"tid":1,"ts":1,"sf":1}],"stackFrames":{"1":{"name":"a","parent":2},"2":{"name":"b","parent":1}}}'),
       /stack frame 1 has a parent cycle/,
     );
+    // A profile chunk's number arrays with an element that is not a number: the same message
+    // streamed (typed lists) as parsed whole (arrays).
+    const chunk = (samples: string, deltas: string) =>
+      `[{"pid":1,"tid":1,"ph":"P","id":"0x1","name":"Profile","ts":0,"args":{"data":{"startTime":0}}},` +
+      `{"pid":1,"tid":1,"ph":"P","id":"0x1","name":"ProfileChunk","ts":1,"args":{"data":{"cpuProfile":{"nodes":[{"callFrame":{"functionName":"(root)","scriptId":0},"id":1},{"callFrame":{"functionName":"f","scriptId":1,"url":"a.js"},"id":2,"parent":1}],"samples":${samples}},"timeDeltas":${deltas}}}}]`;
+    for (const [samples, deltas, message] of [
+      ['[2,2,"x"]', '[1,1,1]', /^samples\[2\] is not a number$/],
+      ['[2,2,2]', '[1,null,1]', /^timeDeltas\[1\] is not a number$/],
+    ] as const) {
+      for (const wholeJson of [true, false]) {
+        await assert.rejects(importTraceEvents(inputFromBytes(Buffer.from(chunk(samples, deltas)), 'x.json'), { wholeJson }), (e: unknown) => {
+          assert.ok(e instanceof ProfileImportError);
+          assert.match(e.message, message, `${samples} ${deltas}${wholeJson ? ' (whole)' : ''}`);
+          return true;
+        });
+      }
+    }
+    const fine = await importTraceEvents(inputFromBytes(Buffer.from(chunk('[2,2,2]', '[1,1.5,1]')), 'x.json'));
+    assert.equal(fine.profiles[0].totalWeight, 2.5);
   });
 
   it('survives truncations and byte flips of every fixture (imports or fails with ProfileImportError)', async function () {

@@ -220,6 +220,11 @@ export class CpuProfileAssembler {
 
   private numbersOf(value: unknown, field: string, list: NumberList): void {
     if (value === undefined) return;
+    if (value instanceof NumberList) {
+      if (value.firstNaN >= 0) this.fail(`${field}[${value.firstNaN}] is not a number`);
+      list.pushList(value);
+      return;
+    }
     if (!Array.isArray(value)) this.fail(`"${field}" is not an array`);
     for (let i = 0; i < value.length; i++) {
       if (typeof value[i] !== 'number') this.fail(`${field}[${i}] is not a number`);
@@ -444,9 +449,22 @@ export class CpuProfileAssembler {
  * A growable list of numbers (ids, samples and deltas run into tens of millions): 4 bytes per
  * entry while every value is a 32-bit integer, as V8 writes them, 8 bytes once one is not.
  */
-class NumberList {
+export class NumberList {
   private data: Int32Array | Float64Array = new Int32Array(1024);
   length = 0;
+  /** The first element pushed as NaN (by pushCell: a cell that was not a number), or -1. */
+  firstNaN = -1;
+  /** A cell of a number array as the streaming reader gives it: NaN for one that is not a number. */
+  pushCell(value: number): void {
+    if (value !== value && this.firstNaN < 0) this.firstNaN = this.length;
+    this.push(value);
+  }
+  pushList(other: NumberList): void {
+    if (this.length + other.length > this.data.length) this.grow(this.length + other.length);
+    if (this.data instanceof Int32Array && other.data instanceof Float64Array) this.widen();
+    this.data.set(other.data.subarray(0, other.length), this.length);
+    this.length += other.length;
+  }
   push(value: number): void {
     if (this.length === this.data.length) this.grow(this.length + 1);
     if (this.data instanceof Int32Array && (value | 0) !== value) this.widen();

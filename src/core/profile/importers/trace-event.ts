@@ -4,7 +4,7 @@ import type { ProfileInput } from '../input';
 import type { Frame, Profile, ProfileSet } from '../model';
 import { readWholeJson, streamJson } from '../json/read';
 import type { JsonHandler } from '../json/stream';
-import { CpuProfileAssembler, type Origin } from './cpuprofile';
+import { CpuProfileAssembler, NumberList, type Origin } from './cpuprofile';
 import { CallFrameTable, NodeBytesReader, RecordedNodes, type NodeSink } from './cpuprofile-nodes';
 import type { Importer } from './importer';
 
@@ -152,12 +152,15 @@ function rebuilt(shape: Shape | undefined, set: (v: unknown) => void, nodes: Nod
     return rebuilt(typeof shape === 'object' ? shape[k] : undefined, (v) => put(o, k, v), nodes);
   };
   if (shape === 'numbers') {
+    // Kept in a typed list (the assembler takes it as it would the array, a non-number
+    // element named by its index): a million samples as a JS array grew by copies on the heap.
+    let numbers: NumberList | undefined;
     return {
       cells: true,
-      number: (n) => (array ??= []).push(n === n ? n : null),
+      number: (n) => (numbers ??= new NumberList()).pushCell(n),
       key,
       scalar: set,
-      end: () => set(object ?? array ?? []),
+      end: () => set(object ?? numbers ?? []),
     };
   }
   const element: JsonHandler = { value: (v) => array!.push(v), scalar: (v) => array!.push(v) };
