@@ -538,8 +538,8 @@ function cpuprofileHandler(assembler: CpuProfileAssembler, old: { doc?: Record<s
 /**
  * Imports a `.cpuprofile`, streamed (or with `JSON.parse`, when `wholeJson` is set). Streaming
  * reads nodes from the bytes (NodeBytesReader) and copies samples and deltas straight into
- * typed arrays: on the import bench (1 M samples, 125 MB) a whole import takes 1.07x the time
- * of `JSON.parse` alone and 255 MB at peak, where `JSON.parse` takes 396 MB.
+ * typed arrays: on the import bench (1 M samples, 125 MB) a whole import takes 0.92-1.07x the
+ * time of `JSON.parse` alone and 237-255 MB at peak, where `JSON.parse` takes 396 MB.
  */
 export async function importCpuprofile(input: ProfileInput, options: CpuprofileOptions = {}): Promise<ProfileSet> {
   const origin = { file: input.name, format: FORMAT };
