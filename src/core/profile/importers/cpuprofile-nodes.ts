@@ -1,5 +1,5 @@
 import { containerEnd, skipSpace, type ElementsRead } from '../json/stream';
-import { ByteInterner, sampledHash } from '../text/interner';
+import { ByteInterner, ByteViews, sampledHash } from '../text/interner';
 import { grownFloat, grownInt } from '../arrays';
 
 /** What NodeBytesReader hands over: one node's fields, its call frame already interned. */
@@ -34,9 +34,7 @@ export class NodeBytesReader {
   private children = new Float64Array(64);
   private ticks = new Float64Array(64);
   /** The buffer being read, as a DataView and as a Buffer. */
-  private view: DataView | undefined;
-  private text: Buffer | undefined;
-  private viewOf: Uint8Array | undefined;
+  private readonly bytes = new ByteViews();
   /** The hash of the bytes of the last find. */
   private hash = 0;
   /** The last key readKey read. */
@@ -51,11 +49,7 @@ export class NodeBytesReader {
 
   /** JsonHandler.elements: reads nodes from `start` while they are complete and in the known form. */
   read(buf: Uint8Array, start: number, end: number, read: ElementsRead): void {
-    if (this.viewOf !== buf) {
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.viewOf = buf;
-    }
+    this.bytes.use(buf);
     let pos = start;
     let count = 0;
     let done = start;
@@ -197,11 +191,7 @@ export class NodeBytesReader {
         }
       }
       if (line !== line || ticks !== ticks) return -1;
-      if (2 * n + 2 > this.ticks.length) {
-        const more = new Float64Array(this.ticks.length * 2);
-        more.set(this.ticks);
-        this.ticks = more;
-      }
+      if (2 * n + 2 > this.ticks.length) this.ticks = grownFloat(this.ticks, this.ticks.length * 2);
       this.ticks[2 * n] = line;
       this.ticks[2 * n + 1] = ticks;
       n++;
@@ -249,7 +239,7 @@ export class NodeBytesReader {
     // Most call frames hold no '}' in a string: their first '}' (found by memchr) ends them if
     // the bytes up to it are a call frame seen before. Bytes equal to a whole object seen
     // before are that object, so no other check is needed.
-    const close = this.text!.indexOf(0x7d, p);
+    const close = this.bytes.text.indexOf(0x7d, p);
     if (close >= 0 && close < end) {
       const known = this.find(p, close + 1);
       if (known >= 0) {
@@ -263,7 +253,7 @@ export class NodeBytesReader {
     if (known < 0) {
       let callFrame: unknown;
       try {
-        callFrame = JSON.parse(this.text!.toString('utf8', p, stop));
+        callFrame = JSON.parse(this.bytes.text.toString('utf8', p, stop));
       } catch {
         return -1;
       }
@@ -279,7 +269,7 @@ export class NodeBytesReader {
 
   /** The interned call frame of bytes [start, stop), or -1; their hash in this.hash. */
   private find(start: number, stop: number): number {
-    const view = this.view!;
+    const view = this.bytes.view;
     const hash = sampledHash(view, start, stop);
     this.hash = hash;
     return this.frames.findLong(view, start, stop, hash);
@@ -380,16 +370,16 @@ export class RecordedNodes {
   constructor(private readonly table: CallFrameTable) {}
 
   /** NodeSink.addNodeParts, with the frame index of the table as the code. */
-  add(id: number, code: number, hitCount: number, parent: number, children: Float64Array, childCount: number, ticks: Float64Array, tickCount: number): void {
+  add(id: number, code: number, hitCount: number, parent: number, children: Float64Array, childStart: number, childCount: number, ticks: Float64Array, tickStart: number, tickCount: number): void {
     const n = this.next();
     this.ids[n] = id;
     this.codes[n] = code;
     this.hits[n] = hitCount;
     this.parents[n] = parent;
     if (this.childCount + childCount > this.children.length) this.children = grownFloat(this.children, Math.max(2 * this.children.length, this.childCount + childCount));
-    for (let i = 0; i < childCount; i++) this.children[this.childCount++] = children[i];
+    for (let i = 0; i < childCount; i++) this.children[this.childCount++] = children[childStart + i];
     if (this.tickCount + 2 * tickCount > this.ticks.length) this.ticks = grownFloat(this.ticks, Math.max(2 * this.ticks.length, this.tickCount + 2 * tickCount));
-    for (let i = 0; i < 2 * tickCount; i++) this.ticks[this.tickCount++] = ticks[i];
+    for (let i = 0; i < 2 * tickCount; i++) this.ticks[this.tickCount++] = ticks[tickStart + i];
     this.childEnds[n] = this.childCount;
     this.tickEnds[n] = this.tickCount;
   }

@@ -6,7 +6,7 @@ import type { Frame, Profile, WeightUnit } from '../model';
 import type { Importer } from './importer';
 import { streamJson } from '../json/read';
 import { skipSpace, type ElementsRead, type JsonHandler } from '../json/stream';
-import { ByteInterner, sampledHash } from '../text/interner';
+import { ByteInterner, ByteViews, sampledHash } from '../text/interner';
 import { parseJson } from './speedscope';
 
 const FORMAT = 'gecko';
@@ -251,9 +251,7 @@ class ParsedLocations {
   /** Strings read by readStrings, by their bytes (quotes included), and the frame of each. */
   private readonly strings = new ByteInterner();
   private stringIds = new Int32Array(1024);
-  private view: DataView | undefined;
-  private text: Buffer | undefined;
-  private viewOf: Uint8Array | undefined;
+  private readonly bytes = new ByteViews();
 
   add(index: number, value: unknown): void {
     if (typeof value !== 'string') return;
@@ -268,61 +266,48 @@ class ParsedLocations {
    * through `add`, which reports them).
    */
   readStrings(buf: Uint8Array, start: number, end: number, read: ElementsRead): void {
-    if (this.viewOf !== buf) {
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.viewOf = buf;
-    }
-    const view = this.view!;
+    this.bytes.use(buf);
+    const { view, text } = this.bytes;
     let pos = start;
     let done = start;
     let index = read.index;
-    for (;;) {
-      if (pos >= end || buf[pos] !== 0x22) break;
+    while (pos < end && buf[pos] === 0x22) {
       // The next quote (memchr) ends the string if the bytes up to it are a string seen
       // before: bytes equal to a whole string are that string, escapes and all.
-      const quote = this.text!.indexOf(0x22, pos + 1);
-      if (quote >= 0 && quote < end) {
-        const seen = this.strings.findLong(view, pos, quote + 1, sampledHash(view, pos, quote + 1));
-        if (seen >= 0) {
-          this.set(index++, this.stringIds[seen]);
-          done = quote + 1;
-          pos = skipSpace(buf, done, end);
-          if (pos >= end || buf[pos] !== 0x2c) break;
-          pos = skipSpace(buf, pos + 1, end);
-          continue;
-        }
-      }
-      let i = pos + 1;
-      let escaped = false;
-      let control = false;
-      while (i < end) {
-        const c = buf[i];
-        if (c === 0x22) break;
-        if (c === 0x5c) {
-          escaped = true;
-          i += 2;
-        } else {
-          if (c < 0x20) control = true;
-          i++;
-        }
-      }
-      if (i >= end || control) break;
-      const hash = sampledHash(view, pos, i + 1);
-      let known = this.strings.findLong(view, pos, i + 1, hash);
+      let close = text.indexOf(0x22, pos + 1);
+      let known = close >= 0 && close < end ? this.strings.findLong(view, pos, close + 1, sampledHash(view, pos, close + 1)) : -1;
       if (known < 0) {
-        let value: string;
-        try {
-          value = escaped ? (JSON.parse(this.text!.toString('utf8', pos, i + 1)) as string) : this.text!.toString('utf8', pos + 1, i);
-        } catch {
-          break;
+        let escaped = false;
+        let control = false;
+        close = pos + 1;
+        while (close < end) {
+          const c = buf[close];
+          if (c === 0x22) break;
+          if (c === 0x5c) {
+            escaped = true;
+            close += 2;
+          } else {
+            if (c < 0x20) control = true;
+            close++;
+          }
         }
-        known = this.strings.add(buf, pos, i + 1, hash);
-        if (known >= this.stringIds.length) this.stringIds = grownInt(this.stringIds, this.stringIds.length * 2);
-        this.stringIds[known] = rawFrame(value, this.frames);
+        if (close >= end || control) break;
+        const hash = sampledHash(view, pos, close + 1);
+        known = this.strings.findLong(view, pos, close + 1, hash);
+        if (known < 0) {
+          let value: string;
+          try {
+            value = escaped ? (JSON.parse(text.toString('utf8', pos, close + 1)) as string) : text.toString('utf8', pos + 1, close);
+          } catch {
+            break;
+          }
+          known = this.strings.add(buf, pos, close + 1, hash);
+          if (known >= this.stringIds.length) this.stringIds = grownInt(this.stringIds, this.stringIds.length * 2);
+          this.stringIds[known] = rawFrame(value, this.frames);
+        }
       }
       this.set(index++, this.stringIds[known]);
-      done = i + 1;
+      done = close + 1;
       pos = skipSpace(buf, done, end);
       if (pos >= end || buf[pos] !== 0x2c) break;
       pos = skipSpace(buf, pos + 1, end);
@@ -345,7 +330,7 @@ class ParsedLocations {
   stringsRead(): void {
     this.strings.clear();
     this.stringIds = new Int32Array(0);
-    this.view = this.text = this.viewOf = undefined;
+    this.bytes.clear();
   }
 
   private set(index: number, id: number): void {

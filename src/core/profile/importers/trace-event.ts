@@ -122,8 +122,8 @@ class TraceCollector {
   }
 }
 
-/** How the members of an event are read: `numbers` and `list` arrays take the fast paths. */
-type Shape = { readonly [key: string]: Shape } | 'numbers' | 'list' | 'nodes';
+/** How the members of an event are read: `numbers` and `nodes` arrays take the fast paths. */
+type Shape = { readonly [key: string]: Shape } | 'numbers' | 'nodes';
 
 const EVENT_SHAPE: Shape = {
   args: { data: { cpuProfile: { nodes: 'nodes', samples: 'numbers', timeDeltas: 'numbers' }, timeDeltas: 'numbers' } },
@@ -168,11 +168,6 @@ function rebuilt(shape: Shape | undefined, set: (v: unknown) => void, nodes: Nod
     array ??= [];
     return element;
   };
-  const batch = (values: unknown[]) => {
-    array ??= [];
-    for (let i = 0; i < values.length; i++) array.push(values[i]);
-  };
-  if (shape === 'list') return { item, batch, key, scalar: set, end: () => set(object ?? array ?? []) };
   return { key, item, scalar: set, end: () => set(array ?? object ?? {}) };
 }
 
@@ -190,9 +185,8 @@ class NodeRecorder implements NodeSink {
     return this.table.add(callFrame);
   }
 
-  addNodeParts(id: number, code: number, hitCount: number, parent: number, children: Float64Array, _childStart: number, childCount: number, ticks: Float64Array, _tickStart: number, tickCount: number): void {
-    // The reader's arrays hold one node, from 0.
-    this.target!.add(id, code, hitCount, parent, children, childCount, ticks, tickCount);
+  addNodeParts(id: number, code: number, hitCount: number, parent: number, children: Float64Array, childStart: number, childCount: number, ticks: Float64Array, tickStart: number, tickCount: number): void {
+    this.target!.add(id, code, hitCount, parent, children, childStart, childCount, ticks, tickStart, tickCount);
   }
 
   /** For a `nodes` member: hands `set` a RecordedNodes, or what JSON.parse would give when it is not an array. */

@@ -1,3 +1,4 @@
+import { grownFloat } from '../arrays';
 import { ProfileImportError } from '../errors';
 
 /**
@@ -135,11 +136,7 @@ export class JsonStreamReader {
   private cells = new Float64Array(64);
   private cellCount = 0;
   private readonly pushCell = (n: number): void => {
-    if (this.cellCount === this.cells.length) {
-      const more = new Float64Array(this.cells.length * 2);
-      more.set(this.cells);
-      this.cells = more;
-    }
+    if (this.cellCount === this.cells.length) this.cells = grownFloat(this.cells, this.cells.length * 2);
     this.cells[this.cellCount++] = n;
   };
   /** The two buffers joinBuffer uses in turn. */
@@ -303,28 +300,24 @@ export class JsonStreamReader {
             pos = this.close(pos + 1);
             continue;
           }
-          if (top.kind === ARRAY && top.member === undefined && top.handler.elements) {
-            const read = this.elementsRead;
-            read.index = top.index;
-            read.pos = pos;
-            read.count = 0;
-            top.handler.elements(buf, pos, len, read);
-            if (read.count > 0) {
-              top.index += read.count - 1;
-              top.state = COMMA_OR_END;
-              pos = read.pos;
-              continue;
+          if (top.kind === ARRAY && top.member === undefined) {
+            // The array hooks, each taking a run of elements when it can (see JsonHandler).
+            const h = top.handler;
+            let next = INCOMPLETE;
+            if (h.elements) {
+              const read = this.elementsRead;
+              read.index = top.index;
+              read.pos = pos;
+              read.count = 0;
+              h.elements(buf, pos, len, read);
+              if (read.count > 0) {
+                top.index += read.count - 1;
+                top.state = COMMA_OR_END;
+                next = read.pos;
+              }
             }
-          }
-          if (c === 0x5b && top.kind === ARRAY && top.member === undefined && top.handler.rows) {
-            const next = this.readRows(top, pos);
-            if (next !== INCOMPLETE) {
-              pos = next;
-              continue;
-            }
-          }
-          if (top.kind === ARRAY && top.member === undefined && top.handler.batch && !top.unbatched) {
-            const next = this.readBatch(top, pos);
+            if (next === INCOMPLETE && h.rows && c === 0x5b) next = this.readRows(top, pos);
+            if (next === INCOMPLETE && h.batch && !top.unbatched) next = this.readBatch(top, pos);
             if (next !== INCOMPLETE) {
               pos = next;
               continue;
@@ -432,11 +425,9 @@ export class JsonStreamReader {
       handler.end?.();
       count++;
       done = p;
-      while (p < len && isSpace(buf[p])) p++;
+      p = skipSpace(buf, p, len);
       if (p >= len || buf[p] !== 0x2c) break;
-      p++;
-      while (p < len && isSpace(buf[p])) p++;
-      pos = p;
+      pos = skipSpace(buf, p + 1, len);
     }
     if (count === 0) return INCOMPLETE;
     top.index += count - 1;
@@ -450,7 +441,7 @@ export class JsonStreamReader {
     const len = buf.length;
     this.cellCount = 0;
     try {
-      while (p < len && isSpace(buf[p])) p++;
+      p = skipSpace(buf, p, len);
       if (p < len && buf[p] === 0x5d) return p + 1;
       while (p < len) {
         const c = buf[p];
@@ -465,12 +456,11 @@ export class JsonStreamReader {
         } else {
           return INCOMPLETE;
         }
-        while (p < len && isSpace(buf[p])) p++;
+        p = skipSpace(buf, p, len);
         if (p >= len) return INCOMPLETE;
         if (buf[p] === 0x5d) return p + 1;
         if (buf[p] !== 0x2c) return INCOMPLETE;
-        p++;
-        while (p < len && isSpace(buf[p])) p++;
+        p = skipSpace(buf, p + 1, len);
       }
     } catch {
       // A row the generic path reports, with its place in the document.

@@ -38,6 +38,28 @@ export function sampledHash(view: DataView, start: number, stop: number): number
   return mixWord(hash, view.getInt32(stop - 4, true));
 }
 
+/**
+ * A DataView and a Buffer over the chunk a reader is in (for findLong and for memchr and
+ * decoding), made again only when the chunk changes.
+ */
+export class ByteViews {
+  view: DataView = new DataView(new ArrayBuffer(0));
+  text: Buffer = Buffer.alloc(0);
+  private of: Uint8Array | undefined;
+
+  use(buf: Uint8Array): void {
+    if (this.of === buf) return;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.of = buf;
+  }
+
+  /** Lets go of the chunk. */
+  clear(): void {
+    this.use(new Uint8Array(0));
+  }
+}
+
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
